@@ -1,0 +1,85 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Lodestar",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lodestar", targets: ["lodestar"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        .target(
+            name: "LodestarCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "LodestarStore",
+            dependencies: [
+                "LodestarCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "LodestarReport",
+            dependencies: [
+                "LodestarCore",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .target(
+            name: "LodestarResources",
+            path: "Resources",
+            sources: ["LodestarResources.swift"],
+            resources: [.copy("templates"), .copy("static")]
+        ),
+        .target(
+            name: "LodestarServer",
+            dependencies: [
+                "LodestarCore",
+                "LodestarStore",
+                "LodestarReport",
+                "LodestarResources",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "lodestar",
+            dependencies: [
+                "LodestarCore",
+                "LodestarStore",
+                "LodestarReport",
+                "LodestarServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "LodestarCoreTests", dependencies: ["LodestarCore"]),
+        .testTarget(name: "LodestarStoreTests", dependencies: ["LodestarCore", "LodestarStore"]),
+        .testTarget(
+            name: "LodestarServerTests",
+            dependencies: [
+                "LodestarCore",
+                "LodestarStore",
+                "LodestarServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,19 @@
+/// What the server needs to start; the `serve` command and tests each provide it.
+public protocol AppArguments: Sendable {
+    var hostname: String { get }
+    var port: Int { get }
+    /// The SQLite file to open (ignored when a database is passed to `buildApplication`).
+    var databasePath: String { get }
+    /// Answers a client may post per minute; 0 turns the limit off.
+    var rateLimitPerMinute: Int { get }
+    /// A resources folder to use instead of the one beside the binary.
+    var resourcesPath: String? { get }
+}
+
+/// Limits the server applies to what it reads.
+public enum ServerLimits {
+    /// Largest survey answer body, form or JSON.
+    public static let responseBodyBytes = 64 * 1024
+    /// Default answers per client per minute.
+    public static let defaultRateLimit = 20
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+import LodestarCore
+import LodestarResources
+import LodestarStore
+import Logging
+
+/// Builds the server: every dependency is created here and handed to the controllers.
+/// - Parameters:
+///   - arguments: where to listen and what to open.
+///   - database: an already opened database (tests pass an in-memory one); nil opens `arguments.databasePath`.
+public func buildApplication(
+    _ arguments: some AppArguments,
+    database: AppDatabase? = nil,
+    logger: Logger = Logger(label: "lodestar")
+) async throws -> some ApplicationProtocol {
+    let database = try database ?? AppDatabase.open(path: arguments.databasePath)
+    let templates = try await Templates.load(from: LodestarResources.directory(override: arguments.resourcesPath))
+    let csrf = CSRFProtection(keyHex: try await database.setting("csrfKey", orInsert: CSRFProtection.newKeyHex))
+    let service = database.surveyService()
+    let rateLimiter = RateLimiter(perMinute: arguments.rateLimitPerMinute)
+
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: RequestLoggingMiddleware())
+    HomeController(service: service, database: database, templates: templates).addRoutes(to: router.group())
+    SurveyFormController(service: service, templates: templates, csrf: csrf, rateLimiter: rateLimiter).addRoutes(to: router.group())
+    ResponsesController(service: service, rateLimiter: rateLimiter).addRoutes(to: router.group("api/v1"))
+
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(arguments.hostname, port: arguments.port), serverName: "Lodestar"),
+        logger: logger
+    )
+}

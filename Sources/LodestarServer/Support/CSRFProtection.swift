@@ -1,0 +1,64 @@
+import Crypto
+import Foundation
+
+/// Double-submit CSRF tokens signed with a server key.
+///
+/// The form carries the same token as a SameSite cookie; a token is accepted only when both match and its
+/// signature is the server's, so a page on another site can neither read nor forge one.
+struct CSRFProtection: Sendable {
+    static let cookieName = "lodestar_csrf"
+    static let fieldName = "csrf"
+    private let key: SymmetricKey
+
+    init(keyHex: String) {
+        self.key = SymmetricKey(data: Data(hexString: keyHex) ?? Data(keyHex.utf8))
+    }
+
+    /// A new random key, hex-encoded, for the settings table.
+    static func newKeyHex() -> String {
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.hexString
+    }
+
+    func issue() -> String {
+        let nonce = SymmetricKey(size: .bits128).withUnsafeBytes { Data($0) }.hexString
+        return "\(nonce).\(self.signature(nonce))"
+    }
+
+    /// True when the form's token equals the cookie's and carries a valid signature; compared in constant time.
+    func verify(field: String?, cookie: String?) -> Bool {
+        guard let field, let cookie, Self.constantTimeEqual(field, cookie) else { return false }
+        let parts = field.split(separator: ".", maxSplits: 1)
+        guard parts.count == 2 else { return false }
+        return Self.constantTimeEqual(self.signature(String(parts[0])), String(parts[1]))
+    }
+
+    private func signature(_ nonce: String) -> String {
+        Data(HMAC<SHA256>.authenticationCode(for: Data(nonce.utf8), using: self.key)).hexString
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let a = Array(a.utf8)
+        let b = Array(b.utf8)
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+}
+
+extension Data {
+    var hexString: String { self.map { String(format: "%02x", $0) }.joined() }
+
+    init?(hexString: String) {
+        guard hexString.count.isMultiple(of: 2) else { return nil }
+        var bytes: [UInt8] = []
+        var index = hexString.startIndex
+        while index < hexString.endIndex {
+            let next = hexString.index(index, offsetBy: 2)
+            guard let byte = UInt8(hexString[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        self.init(bytes)
+    }
+}

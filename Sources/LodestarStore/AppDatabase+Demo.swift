@@ -1,0 +1,35 @@
+import Foundation
+import GRDB
+import LodestarCore
+
+extension AppDatabase {
+    /// Fills an empty database with the demo organisation's survey history, through the same paths real answers take.
+    /// - Returns: the number of rounds and responses written.
+    public func seedDemo(definition: SurveyDefinition, lastMonth: Month, today: Date = Date()) async throws -> (rounds: Int, responses: Int) {
+        let organisation = DemoOrganisation(lastMonth: lastMonth, today: today)
+        let base = self.surveyService()
+        var responses = 0
+        for round in organisation.rounds {
+            let opened = try await base.rounds.open(month: round.month, mode: round.mode, definition: definition, actor: "demo")
+            var tokens = round.invited > 0
+                ? try await base.invites.createInvites(for: opened, count: round.invited, team: nil, actor: "demo")[...]
+                : []
+            for response in round.responses {
+                var submission = response.submission
+                submission.token = tokens.popFirst()
+                let service = self.surveyService(now: { response.day })
+                _ = try await service.submit(submission)
+                responses += 1
+            }
+            if round.month != lastMonth {
+                _ = try await base.rounds.close(month: round.month, actor: "demo")
+            }
+        }
+        return (organisation.rounds.count, responses)
+    }
+
+    /// Whether any round exists, so `demo` can tell a fresh database from one it filled before.
+    public func hasRounds() async throws -> Bool {
+        try await self.writer.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM surveyRound)") ?? false }
+    }
+}

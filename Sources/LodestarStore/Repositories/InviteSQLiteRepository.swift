@@ -1,0 +1,60 @@
+import Crypto
+import Foundation
+import GRDB
+import LodestarCore
+
+/// Invitations in SQLite, stored as SHA-256 hashes of their tokens.
+public struct InviteSQLiteRepository: InviteRepository {
+    let database: AppDatabase
+
+    public init(database: AppDatabase) {
+        self.database = database
+    }
+
+    /// Largest batch of invitations created at once.
+    public static let maxCount = 100_000
+
+    public func createInvites(for round: SurveyRound, count: Int, team: String?, actor: String) async throws -> [String] {
+        let tokens = (0..<count).map { _ in InviteToken.generate() }
+        try await self.database.writer.write { db in
+            for token in tokens {
+                try InviteRecord(tokenHash: InviteToken.hash(token), roundId: round.id, team: team, used: false).insert(db)
+            }
+            try AuditRecord.append(db, actor: actor, action: "round.invite", detail: "\(round.month) \(count) \(team ?? "-")")
+        }
+        return tokens
+    }
+
+    public func invite(token: String) async throws -> Invite? {
+        guard InviteToken.isWellFormed(token) else { return nil }
+        return try await self.database.writer.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT r.month, i.team, i.used FROM invite i JOIN surveyRound r ON r.id = i.roundId WHERE i.tokenHash = ?",
+                arguments: [InviteToken.hash(token)]
+            )
+            guard let row else { return nil }
+            return Invite(month: try Month(parsing: row["month"]), team: row["team"], used: row["used"])
+        }
+    }
+}
+
+/// One-time invitation tokens: 128 random bits, written in lowercase base 32 without padding.
+enum InviteToken {
+    private static let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
+    static let length = 26
+
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<Self.length).map { _ in Self.alphabet[Int(generator.next(upperBound: UInt8(32)))] })
+    }
+
+    /// Cheap shape check, so junk never reaches the database.
+    static func isWellFormed(_ token: String) -> Bool {
+        token.count == Self.length && token.allSatisfy { Self.alphabet.contains($0) }
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

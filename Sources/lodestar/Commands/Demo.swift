@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import LodestarCore
+import LodestarStore
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a database with a demo organisation's data and serve it.",
+        discussion: "Five teams and six monthly survey rounds; the latest round is open so the form can be tried at once."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var server: ServerOptions
+
+    @Option(name: .long, help: "Folder of survey definitions.")
+    var surveys = "surveys"
+
+    @Flag(name: .long, help: "Fill the database and exit without serving.")
+    var noServe = false
+
+    @Flag(name: .long, help: "Delete the database file first and fill it anew.")
+    var reset = false
+
+    func run() async throws {
+        let path = self.database.path
+        if self.reset {
+            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+                try FileManager.default.removeItem(atPath: path + suffix)
+            }
+        }
+        let database = try self.database.open()
+        if try await database.hasRounds() {
+            print("\(path) has data already; serving it as it is (use --reset to start again).")
+        } else {
+            let definition = try SurveyFile.load("platform-pulse", folder: self.surveys)
+            let seeded = try await database.seedDemo(definition: definition, lastMonth: Month(containing: Date()))
+            print("Created \(path): 5 teams, \(seeded.rounds) monthly rounds, \(seeded.responses) responses.")
+        }
+        let base = "http://\(self.server.host):\(self.server.port)"
+        print(
+            """
+
+            Try:
+              lodestar survey list --db \(path)
+              lodestar survey results --db \(path) --month \(Month(containing: Date()).adding(months: -1)) --by team
+            """
+        )
+        guard !self.noServe else { return }
+        print(
+            """
+
+            Serving on \(base)/
+              survey form   \(base)/survey
+              JSON API      POST \(base)/api/v1/responses
+              health        \(base)/healthz
+            Stop with Ctrl-C.
+            """
+        )
+        try await ServeArguments(server: self.server, databasePath: path).run(logLevel: self.server.logLevel)
+    }
+}

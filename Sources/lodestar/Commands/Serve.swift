@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import LodestarServer
+import Logging
+
+/// Server options shared by `serve` and `demo`.
+struct ServerOptions: ParsableArguments {
+    @Option(name: .long, help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "Port to listen on.")
+    var port = 8080
+
+    @Option(name: .long, help: "Answers per client address per minute; 0 turns the limit off (default: $LODESTAR_RATE_LIMIT or 20).")
+    var rateLimit: Int?
+
+    @Option(name: .long, help: "Folder of templates and static files (default: the one beside the binary).")
+    var resources: String?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard (0...65535).contains(self.port) else { throw ValidationError("--port must be 0 to 65535") }
+        guard self.resolvedRateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 or more") }
+    }
+
+    var resolvedRateLimit: Int {
+        self.rateLimit ?? ProcessInfo.processInfo.environment["LODESTAR_RATE_LIMIT"].flatMap(Int.init) ?? ServerLimits.defaultRateLimit
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// What `serve` and `demo` hand to the composition root.
+struct ServeArguments: AppArguments {
+    let hostname: String
+    let port: Int
+    let databasePath: String
+    let rateLimitPerMinute: Int
+    let resourcesPath: String?
+
+    init(server: ServerOptions, databasePath: String) {
+        self.hostname = server.host
+        self.port = server.port
+        self.databasePath = databasePath
+        self.rateLimitPerMinute = server.resolvedRateLimit
+        self.resourcesPath = server.resources
+    }
+
+    /// Builds and runs the server until SIGINT or SIGTERM.
+    func run(logLevel: Logger.Level) async throws {
+        var logger = Logger(label: "lodestar")
+        logger.logLevel = logLevel
+        let app = try await buildApplication(self, logger: logger)
+        try await app.runService()
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the survey form, the API and the reports over HTTP.")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var server: ServerOptions
+
+    func run() async throws {
+        let arguments = ServeArguments(server: self.server, databasePath: self.database.path)
+        print("Lodestar listening on http://\(self.server.host):\(self.server.port)/ (database \(self.database.path))")
+        try await arguments.run(logLevel: self.server.logLevel)
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import LodestarCore
+import LodestarReport
+import LodestarStore
+
+/// `--db PATH`, shared by every command that touches data.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "SQLite database file (default: $LODESTAR_DB or ./lodestar.sqlite).")
+    var db: String?
+
+    var path: String {
+        self.db ?? ProcessInfo.processInfo.environment["LODESTAR_DB"]?.nilIfEmpty ?? "./lodestar.sqlite"
+    }
+
+    func open() throws -> AppDatabase {
+        try AppDatabase.open(path: self.path)
+    }
+}
+
+/// `--month YYYY-MM`, defaulting to the current month.
+struct MonthOption: ParsableArguments {
+    @Option(name: .long, help: "Month as YYYY-MM (default: the current month).")
+    var month: String?
+
+    func validate() throws {
+        if let month { _ = try self.parse(month) }
+    }
+
+    var value: Month {
+        get throws { try self.month.map(self.parse) ?? Month(containing: Date()) }
+    }
+
+    private func parse(_ text: String) throws -> Month {
+        do {
+            return try Month(parsing: text)
+        } catch {
+            throw ValidationError("--month: \(error.description)")
+        }
+    }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// Who an admin action is recorded as in the audit log.
+enum Actor {
+    static var cli: String {
+        "cli:" + (ProcessInfo.processInfo.environment["USER"]?.nilIfEmpty ?? "unknown")
+    }
+}
+
+/// An error the CLI prints as one line and exits non-zero for.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// Writes to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
