@@ -71,7 +71,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LodestarCoreTests", dependencies: ["LodestarCore"]),
-        .testTarget(name: "LodestarStoreTests", dependencies: ["LodestarCore", "LodestarStore"]),
+        .testTarget(
+            name: "LodestarStoreTests",
+            dependencies: ["LodestarCore", "LodestarStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "LodestarServerTests",
             dependencies: [
