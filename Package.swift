@@ -75,6 +75,7 @@ let package = Package(
             name: "LodestarStoreTests",
             dependencies: ["LodestarCore", "LodestarStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "LodestarCLITests", dependencies: ["lodestar"]),
         .testTarget(
             name: "LodestarServerTests",
             dependencies: [
