@@ -32,4 +32,11 @@ struct DemoOrganisationTests {
         let worst = Set(answers.compactMap { $0.answers["worst"] })
         #expect(DemoCorpus.themes.allSatisfy { theme in theme.worst.contains(where: worst.contains) })
     }
+
+    @Test func neverRepeatsPraiseWithinAMonth() {
+        for round in DemoOrganisation(lastMonth: Self.november, today: Self.today).rounds {
+            let best = round.responses.compactMap { $0.submission.answers["best"] }
+            #expect(Set(best).count == best.count)
+        }
+    }
 }

@@ -31,8 +31,10 @@ public struct DemoOrganisation: Sendable {
             let isLast = index == months.count - 1
             let count = Int.random(in: 30...60, using: &random)
             let lastDay = isLast ? min(month.dayCount, max(1, Calendar.utc.component(.day, from: today))) : min(month.dayCount, 20)
+            // Praise is drawn without replacement, so no month repeats the same sentence.
+            var praise = DemoCorpus.best.shuffled(using: &random)
             let responses = (0..<count).map { _ in
-                Self.response(monthIndex: index, month: month, lastDay: lastDay, random: &random)
+                Self.response(monthIndex: index, month: month, lastDay: lastDay, best: praise.popLast() ?? DemoCorpus.best[0], random: &random)
             }
             let invited = isLast ? 0 : Int((Double(count) / Double.random(in: 0.62...0.85, using: &random)).rounded(.up))
             return Round(month: month, mode: isLast ? .open : .invite, invited: invited, responses: responses)
@@ -50,7 +52,7 @@ public struct DemoOrganisation: Sendable {
         ]
     }
 
-    private static func response(monthIndex: Int, month: Month, lastDay: Int, random: inout SeededGenerator) -> Response {
+    private static func response(monthIndex: Int, month: Month, lastDay: Int, best: String, random: inout SeededGenerator) -> Response {
         let weights = Self.themeWeights(monthIndex: monthIndex)
         let themes = DemoCorpus.themes
         func pickTheme() -> DemoTheme {
@@ -78,7 +80,7 @@ public struct DemoOrganisation: Sendable {
             month: month,
             team: Double.random(in: 0..<1, using: &random) < 0.95 ? team : nil,
             answers: [
-                "best": DemoCorpus.best.randomElement(using: &random)!,
+                "best": best,
                 "worst": worstTheme.worst.randomElement(using: &random)!,
                 "change": changeTheme.change.randomElement(using: &random)!,
             ],
