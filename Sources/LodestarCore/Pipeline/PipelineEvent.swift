@@ -1,0 +1,109 @@
+import Foundation
+
+/// A commit as the pipeline saw it.
+public struct ChangeEvent: Sendable, Equatable, Codable {
+    public var sha: String
+    public var service: String
+    public var authoredAt: Date?
+    public var committedAt: Date
+    /// When the pull/merge request that brought the commit was merged, if known.
+    public var prMergedAt: Date?
+    /// The commit before this one in a push (GitHub `before` for the first commit of a push), linking the chain.
+    public var parent: String?
+
+    public init(sha: String, service: String, authoredAt: Date? = nil, committedAt: Date, prMergedAt: Date? = nil, parent: String? = nil) {
+        self.sha = sha
+        self.service = service
+        self.authoredAt = authoredAt
+        self.committedAt = committedAt
+        self.prMergedAt = prMergedAt
+        self.parent = parent
+    }
+}
+
+/// How a deployment ended.
+public enum DeploymentResult: String, Sendable, Codable, CaseIterable {
+    case success
+    case failure
+    case rolledBack = "rolled_back"
+
+    /// Reads the many spellings CI systems use; nil for states that are not an end (queued, in progress).
+    public init?(parsing text: String) {
+        switch text.lowercased().replacingOccurrences(of: "-", with: "_") {
+        case "success", "succeeded", "successful", "passed", "ok", "deployed", "done": self = .success
+        case "failure", "failed", "error", "errored", "canceled_with_failure": self = .failure
+        case "rolled_back", "rollback", "rolledback", "reverted": self = .rolledBack
+        default: return nil
+        }
+    }
+}
+
+/// A deployment of a service to an environment.
+public struct DeploymentEvent: Sendable, Equatable, Codable {
+    /// The source's own id, which makes a redelivery a no-op.
+    public var id: String
+    public var service: String
+    public var environment: String
+    /// The deployed commit first, then any other commits the sender listed as shipped.
+    public var shas: [String]
+    public var startedAt: Date?
+    public var finishedAt: Date
+    public var result: DeploymentResult
+
+    public init(id: String, service: String, environment: String, shas: [String], startedAt: Date?, finishedAt: Date, result: DeploymentResult) {
+        self.id = id
+        self.service = service
+        self.environment = environment
+        self.shas = shas
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.result = result
+    }
+
+    /// Whether the environment counts as production.
+    public var isProduction: Bool { EnvironmentKind(name: self.environment) == .production }
+}
+
+/// An incident affecting a service.
+public struct IncidentEvent: Sendable, Equatable, Codable {
+    public var id: String
+    public var service: String
+    public var title: String?
+    public var openedAt: Date
+    public var resolvedAt: Date?
+    /// The commit named as the cause (`root cause: <sha>`), if any.
+    public var rootCauseSHA: String?
+
+    public init(id: String, service: String, title: String? = nil, openedAt: Date, resolvedAt: Date? = nil, rootCauseSHA: String? = nil) {
+        self.id = id
+        self.service = service
+        self.title = title
+        self.openedAt = openedAt
+        self.resolvedAt = resolvedAt
+        self.rootCauseSHA = rootCauseSHA
+    }
+}
+
+/// Anything the pipeline sends.
+public enum PipelineEvent: Sendable, Equatable {
+    case change(ChangeEvent)
+    case deployment(DeploymentEvent)
+    case incident(IncidentEvent)
+}
+
+/// Production or not, from an environment's name.
+public enum EnvironmentKind: String, Sendable, Codable {
+    case production
+    case other
+
+    /// `prd-…`, `prod…`, `production…`, `live` → production; everything else (`dev-`, `int-`, `stg-`, `staging`…) → other.
+    public init(name: String) {
+        let name = name.lowercased().trimmingCharacters(in: .whitespaces)
+        let productionNames = ["prd", "prod", "production", "live"]
+        let first = name.split(whereSeparator: { "-_/. ".contains($0) }).first.map(String.init) ?? name
+        self = productionNames.contains(first) || name.hasPrefix("prod") ? .production : .other
+    }
+}
+
+/// The default service of senders that name no repository or service.
+public let defaultServiceName = "default"

@@ -1,0 +1,101 @@
+import Foundation
+
+/// Reads the timestamp forms CI systems send: ISO 8601 with or without a zone (no zone means UTC), `T` or a space
+/// between date and time, with or without fractional seconds; and epoch seconds (or milliseconds), as text or number.
+public enum Timestamp {
+    public static func parse(_ text: String) -> Date? {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return nil }
+        if text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let number = Double(text) {
+            return self.epoch(number)
+        }
+        return self.iso8601(Array(text.utf8))
+    }
+
+    /// Epoch seconds; values beyond the year 5000 in seconds are taken as milliseconds.
+    public static func epoch(_ number: Double) -> Date? {
+        guard number.isFinite, number >= 0 else { return nil }
+        return Date(timeIntervalSince1970: number > 95_617_584_000 ? number / 1000 : number)
+    }
+
+    /// A hand-written reader: several times faster than the Foundation formatters, which matters at a million events.
+    static func iso8601(_ bytes: [UInt8]) -> Date? {
+        var index = 0
+        func digits(_ count: Int) -> Int? {
+            guard index + count <= bytes.count else { return nil }
+            var value = 0
+            for offset in 0..<count {
+                let byte = bytes[index + offset]
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            index += count
+            return value
+        }
+        func expect(_ byte: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == byte else { return false }
+            index += 1
+            return true
+        }
+        guard let year = digits(4), expect(45), let month = digits(2), expect(45), let day = digits(2) else { return nil }
+        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+        var hour = 0
+        var minute = 0
+        var second = 0
+        var fraction = 0.0
+        var offset = 0
+        if index < bytes.count {
+            guard bytes[index] == 84 || bytes[index] == 116 || bytes[index] == 32 else { return nil }  // T, t or space
+            index += 1
+            guard let h = digits(2), expect(58), let m = digits(2) else { return nil }
+            hour = h
+            minute = m
+            if expect(58) {
+                guard let s = digits(2) else { return nil }
+                second = s
+                if index < bytes.count, bytes[index] == 46 || bytes[index] == 44 {
+                    index += 1
+                    var scale = 0.1
+                    let start = index
+                    while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
+                        fraction += Double(bytes[index] - 48) * scale
+                        scale /= 10
+                        index += 1
+                    }
+                    guard index > start else { return nil }
+                }
+            }
+            guard hour < 24, minute < 60, second < 61 else { return nil }
+            if index < bytes.count, bytes[index] == 32 { index += 1 }
+            if index < bytes.count {
+                switch bytes[index] {
+                case 90, 122:  // Z, z
+                    index += 1
+                case 43, 45:  // +, -
+                    let sign = bytes[index] == 43 ? 1 : -1
+                    index += 1
+                    guard let zoneHours = digits(2) else { return nil }
+                    _ = expect(58)
+                    let zoneMinutes = digits(2) ?? 0
+                    offset = sign * (zoneHours * 3600 + zoneMinutes * 60)
+                default:
+                    return nil
+                }
+            }
+            guard index == bytes.count else { return nil }
+        }
+        let days = self.daysFromCivil(year: year, month: month, day: day)
+        let seconds = Double(days * 86_400 + hour * 3600 + minute * 60 + second - offset) + fraction
+        return Date(timeIntervalSince1970: seconds)
+    }
+
+    /// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's algorithm).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Settings that decide how webhook payloads become pipeline events.
+public struct WebhookOptions: Sendable, Equatable {
+    /// A workflow run or pipeline whose name matches this (case-insensitive regular expression) is a deployment.
+    public var deployWorkflowPattern: String
+    /// Issues carrying this label (case-insensitive) are incidents.
+    public var incidentLabel: String
+    /// Finds the cause commit in an incident's text; the first capture group is the sha. Case-insensitive.
+    public var rootCausePattern: String
+
+    public init(deployWorkflowPattern: String = "deploy", incidentLabel: String = "incident", rootCausePattern: String = #"root[ -]?cause:\s*([0-9a-f]{7,40})"#) {
+        self.deployWorkflowPattern = deployWorkflowPattern
+        self.incidentLabel = incidentLabel
+        self.rootCausePattern = rootCausePattern
+    }
+}
+
+/// What a webhook delivery amounts to.
+public enum WebhookOutcome: Sendable, Equatable {
+    /// Events to store (upserted by their source ids, so a redelivery changes nothing).
+    case events([PipelineEvent])
+    /// Nothing to store, with the reason (an event type Lodestar does not use, a run still in progress…).
+    case ignored(String)
+}
+
+/// A payload that cannot be read: the field at fault and why. Answered with 400.
+public struct WebhookError: Error, Equatable, CustomStringConvertible {
+    public var field: String
+    public var message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { self.field.isEmpty ? self.message : "\(self.field): \(self.message)" }
+}
