@@ -83,6 +83,7 @@ let package = Package(
                 "LodestarStore",
                 "LodestarServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
     ]

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the server needs to start; the `serve` command and tests each provide it.
 public protocol AppArguments: Sendable {
     var hostname: String { get }
@@ -8,6 +10,13 @@ public protocol AppArguments: Sendable {
     var rateLimitPerMinute: Int { get }
     /// A resources folder to use instead of the one beside the binary.
     var resourcesPath: String? { get }
+    /// Webhook secrets and rules.
+    var pipelineSettings: PipelineSettings { get }
+}
+
+extension AppArguments {
+    /// From the process environment unless a caller provides its own.
+    public var pipelineSettings: PipelineSettings { PipelineSettings(environment: ProcessInfo.processInfo.environment) }
 }
 
 /// Limits the server applies to what it reads.

@@ -26,6 +26,10 @@ public func buildApplication(
     HomeController(service: service, database: database, templates: templates).addRoutes(to: router.group())
     SurveyFormController(service: service, templates: templates, csrf: csrf, rateLimiter: rateLimiter).addRoutes(to: router.group())
     ResponsesController(service: service, rateLimiter: rateLimiter).addRoutes(to: router.group("api/v1"))
+    let pipeline = PipelineSQLiteRepository(database: database)
+    let settings = arguments.pipelineSettings
+    WebhooksController(pipeline: pipeline, settings: settings).addRoutes(to: router)
+    PipelineController(pipeline: pipeline, settings: settings).addRoutes(to: router.group("api/v1"))
 
     return Application(
         router: router,

@@ -28,6 +28,26 @@ extension AppDatabase {
         return (organisation.rounds.count, responses)
     }
 
+    /// Fills the pipeline tables with a year of the demo services' history up to `end`, and maps each service to its
+    /// team. - Returns: the number of events written.
+    public func seedDemoPipeline(end: Date = Date()) async throws -> Int {
+        let pipeline = DemoPipeline(services: DemoPipeline.demoServices, end: end)
+        return try await self.writer.write { db in
+            let writer = try PipelineWriter(db: db)
+            var count = 0
+            try pipeline.generate { event in
+                try writer.write(event)
+                count += 1
+                return true
+            }
+            for service in pipeline.services {
+                try PipelineSQLiteRepository.mapTeam(db, service: service.name, team: service.team)
+            }
+            try AuditRecord.append(db, actor: "demo", action: "pipeline.import", detail: "\(count) demo events")
+            return count
+        }
+    }
+
     /// Whether any round exists, so `demo` can tell a fresh database from one it filled before.
     public func hasRounds() async throws -> Bool {
         try await self.writer.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM surveyRound)") ?? false }

@@ -56,6 +56,7 @@ extension AppDatabase {
                     """
             )
         }
+        Self.registerPipelineMigration(&migrator)
         return migrator
     }
 }

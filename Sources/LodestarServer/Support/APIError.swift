@@ -57,6 +57,11 @@ extension APIError {
         APIError(.contentTooLarge, "the body is larger than \(limit) bytes")
     }
 
+    /// A pipeline endpoint whose secret the server was not given: closed, so nothing unauthenticated is stored.
+    static func notConfigured(_ variable: String) -> APIError {
+        APIError(.unauthorized, "this endpoint is closed: start the server with \(variable) set")
+    }
+
     static let rateLimited = APIError(.tooManyRequests, "too many answers from this address; wait a minute", headers: [.retryAfter: "60"])
 }
 

@@ -6,7 +6,10 @@ import LodestarStore
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a database with a demo organisation's data and serve it.",
-        discussion: "Five teams and six monthly survey rounds; the latest round is open so the form can be tried at once."
+        discussion: """
+            Five teams, six monthly survey rounds (the latest open, so the form can be tried at once) and a year of \
+            pipeline history for eight services.
+            """
     )
 
     @OptionGroup var database: DatabaseOptions
@@ -34,7 +37,9 @@ struct Demo: AsyncParsableCommand {
         } else {
             let definition = try SurveyFile.load("platform-pulse", folder: self.surveys)
             let seeded = try await database.seedDemo(definition: definition, lastMonth: Month(containing: Date()))
-            print("Created \(path): 5 teams, \(seeded.rounds) monthly rounds, \(seeded.responses) responses.")
+            let events = try await database.seedDemoPipeline()
+            print("Created \(path): 5 teams, \(seeded.rounds) monthly rounds, \(seeded.responses) responses,")
+            print("  \(DemoPipeline.demoServices.count) services with a year of pipeline history (\(events) events).")
         }
         let base = "http://\(self.server.host):\(self.server.port)"
         print(
@@ -43,6 +48,8 @@ struct Demo: AsyncParsableCommand {
             Try:
               lodestar survey list --db \(path)
               lodestar survey results --db \(path) --month \(Month(containing: Date()).adding(months: -1)) --by team
+              lodestar metrics --db \(path) --by team
+              lodestar metrics --db \(path) --from \(Month(containing: Date()).adding(months: -11)) --by month --no-baseline
             """
         )
         guard !self.noServe else { return }
@@ -52,6 +59,7 @@ struct Demo: AsyncParsableCommand {
             Serving on \(base)/
               survey form   \(base)/survey
               JSON API      POST \(base)/api/v1/responses
+              metrics       \(base)/api/v1/metrics?by=service
               health        \(base)/healthz
             Stop with Ctrl-C.
             """

@@ -1,0 +1,197 @@
+/// A value of a flat JSON record: text, number, bool, null, or a list of texts.
+public enum FlatValue: Sendable, Equatable {
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case null
+    case strings([String])
+}
+
+/// Reads one JSON object whose values are scalars or lists of scalars — the shape of a generic pipeline record —
+/// straight from UTF-8 bytes. A million lines go through this, so it avoids Foundation's general JSON machinery.
+public struct FlatJSON {
+    public struct Malformed: Error, Equatable {
+        public var message: String
+    }
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+
+    /// Parses an object from `bytes`; nested objects are refused.
+    public static func parseObject(_ bytes: UnsafeBufferPointer<UInt8>) throws(Malformed) -> [String: FlatValue] {
+        var reader = FlatJSON(bytes: bytes)
+        let fields = try reader.object()
+        reader.skipSpace()
+        guard reader.index == reader.bytes.count else { throw Malformed(message: "unexpected text after the object") }
+        return fields
+    }
+
+    /// A body of several records that is not readable; `record` is the index of the record at fault.
+    public struct RecordsMalformed: Error, Equatable {
+        public var message: String
+        public var record: Int?
+    }
+
+    /// Parses a JSON array of objects, or objects one after another (NDJSON), or a single object.
+    public static func parseRecords(_ bytes: [UInt8]) throws(RecordsMalformed) -> [[String: FlatValue]] {
+        let result: Result<[[String: FlatValue]], RecordsMalformed> = bytes.withUnsafeBufferPointer { buffer in
+            var reader = FlatJSON(bytes: buffer)
+            var records: [[String: FlatValue]] = []
+            reader.skipSpace()
+            let isArray = reader.consume(UInt8(ascii: "["))
+            reader.skipSpace()
+            if isArray, reader.consume(UInt8(ascii: "]")) { return .success([]) }
+            while true {
+                reader.skipSpace()
+                if !isArray, reader.index == reader.bytes.count { return .success(records) }
+                switch Result(catching: { () throws(Malformed) in try reader.object() }) {
+                case .success(let record): records.append(record)
+                case .failure(let error): return .failure(RecordsMalformed(message: error.message, record: records.count))
+                }
+                reader.skipSpace()
+                if isArray {
+                    if reader.consume(UInt8(ascii: ",")) { continue }
+                    guard reader.consume(UInt8(ascii: "]")) else {
+                        return .failure(RecordsMalformed(message: "expected ',' or ']' after a record", record: records.count - 1))
+                    }
+                    reader.skipSpace()
+                    guard reader.index == reader.bytes.count else { return .failure(RecordsMalformed(message: "unexpected text after the array")) }
+                    return .success(records)
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    public static func parseObject(_ text: String) throws(Malformed) -> [String: FlatValue] {
+        var text = text
+        let result: Result<[String: FlatValue], Malformed> = text.withUTF8 { buffer in
+            Result { () throws(Malformed) in try Self.parseObject(buffer) }
+        }
+        return try result.get()
+    }
+
+    private init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    private mutating func object() throws(Malformed) -> [String: FlatValue] {
+        self.skipSpace()
+        guard self.consume(UInt8(ascii: "{")) else { throw Malformed(message: "expected a JSON object") }
+        var fields: [String: FlatValue] = [:]
+        self.skipSpace()
+        if self.consume(UInt8(ascii: "}")) { return fields }
+        while true {
+            self.skipSpace()
+            let key = try self.string()
+            self.skipSpace()
+            guard self.consume(UInt8(ascii: ":")) else { throw Malformed(message: "expected ':' after \"\(key)\"") }
+            self.skipSpace()
+            fields[key] = try self.value(key: key)
+            self.skipSpace()
+            if self.consume(UInt8(ascii: ",")) { continue }
+            if self.consume(UInt8(ascii: "}")) { return fields }
+            throw Malformed(message: "expected ',' or '}' after \"\(key)\"")
+        }
+    }
+
+    private mutating func value(key: String) throws(Malformed) -> FlatValue {
+        guard self.index < self.bytes.count else { throw Malformed(message: "missing value for \"\(key)\"") }
+        switch self.bytes[self.index] {
+        case UInt8(ascii: "\""): return .string(try self.string())
+        case UInt8(ascii: "["):
+            self.index += 1
+            var items: [String] = []
+            self.skipSpace()
+            if self.consume(UInt8(ascii: "]")) { return .strings(items) }
+            while true {
+                self.skipSpace()
+                switch try self.value(key: key) {
+                case .string(let text): items.append(text)
+                case .number(let number): items.append(number.rounded() == number ? String(Int(number)) : String(number))
+                default: throw Malformed(message: "\"\(key)\" must be a list of text")
+                }
+                self.skipSpace()
+                if self.consume(UInt8(ascii: ",")) { continue }
+                if self.consume(UInt8(ascii: "]")) { return .strings(items) }
+                throw Malformed(message: "expected ',' or ']' in \"\(key)\"")
+            }
+        case UInt8(ascii: "{"): throw Malformed(message: "\"\(key)\" must not be an object")
+        case UInt8(ascii: "t"): return try self.literal("true", .bool(true))
+        case UInt8(ascii: "f"): return try self.literal("false", .bool(false))
+        case UInt8(ascii: "n"): return try self.literal("null", .null)
+        default: return .number(try self.number(key: key))
+        }
+    }
+
+    private mutating func literal(_ word: String, _ value: FlatValue) throws(Malformed) -> FlatValue {
+        let expected = Array(word.utf8)
+        guard self.index + expected.count <= self.bytes.count else { throw Malformed(message: "unexpected end of line") }
+        for offset in expected.indices where self.bytes[self.index + offset] != expected[offset] {
+            throw Malformed(message: "unexpected character")
+        }
+        let count = expected.count
+        self.index += count
+        return value
+    }
+
+    private mutating func number(key: String) throws(Malformed) -> Double {
+        let start = self.index
+        while self.index < self.bytes.count, Self.isNumberByte(self.bytes[self.index]) { self.index += 1 }
+        guard self.index > start, let value = Double(String(decoding: UnsafeBufferPointer(rebasing: self.bytes[start..<self.index]), as: UTF8.self))
+        else { throw Malformed(message: "\"\(key)\" has a value that is not JSON") }
+        return value
+    }
+
+    private static func isNumberByte(_ byte: UInt8) -> Bool {
+        (byte >= 48 && byte <= 57) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".")
+            || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+    }
+
+    private mutating func string() throws(Malformed) -> String {
+        guard self.consume(UInt8(ascii: "\"")) else { throw Malformed(message: "expected a string") }
+        let start = self.index
+        var simple = true
+        while self.index < self.bytes.count {
+            let byte = self.bytes[self.index]
+            if byte == UInt8(ascii: "\"") {
+                let raw = UnsafeBufferPointer(rebasing: self.bytes[start..<self.index])
+                self.index += 1
+                guard let text = String(validating: raw, as: UTF8.self) else { throw Malformed(message: "text is not valid UTF-8") }
+                return simple ? text : try Self.unescape(text)
+            }
+            if byte == UInt8(ascii: "\\") {
+                simple = false
+                self.index += 1
+            } else if byte < 0x20 {
+                throw Malformed(message: "control character in a string")
+            }
+            self.index += 1
+        }
+        throw Malformed(message: "unterminated string")
+    }
+
+    /// The rare escaped string goes through the standard decoder, which knows every escape.
+    private static func unescape(_ body: String) throws(Malformed) -> String {
+        do {
+            return try JSONStringDecoder.decode("\"" + body + "\"")
+        } catch {
+            throw Malformed(message: "invalid escape in a string")
+        }
+    }
+
+    private mutating func skipSpace() {
+        while self.index < self.bytes.count {
+            switch self.bytes[self.index] {
+            case 32, 9, 13, 10: self.index += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func consume(_ byte: UInt8) -> Bool {
+        guard self.index < self.bytes.count, self.bytes[self.index] == byte else { return false }
+        self.index += 1
+        return true
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+
+/// A generic pipeline record — from `POST /api/v1/events` or `lodestar ingest` — that cannot be used.
+public struct RecordFieldError: Error, Equatable, CustomStringConvertible {
+    public var field: String
+    public var message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { self.field.isEmpty ? self.message : "\(self.field): \(self.message)" }
+}
+
+/// The generic record format: one object per event, `type` change, deployment or incident.
+///
+/// change: `sha`, `service`, `committedAt`, optional `authoredAt`, `prMergedAt`, `parent`.
+/// deployment: `id`, `service`, `finishedAt`, `result`, optional `environment` (default production), `sha` or `shas`,
+/// `startedAt`. incident: `id`, `service`, `openedAt`, optional `resolvedAt`, `title`, `rootCause`.
+/// A missing `service` (or `repository`) falls back to the default service.
+public enum GenericRecord {
+    public static let fields: [String: Set<String>] = [
+        "change": ["type", "sha", "service", "repository", "committedAt", "authoredAt", "prMergedAt", "parent"],
+        "deployment": ["type", "id", "service", "repository", "environment", "sha", "shas", "startedAt", "finishedAt", "result"],
+        "incident": ["type", "id", "service", "repository", "title", "openedAt", "resolvedAt", "rootCause"],
+    ]
+
+    public static func event(from record: [String: FlatValue]) throws(RecordFieldError) -> PipelineEvent {
+        guard case .string(let type)? = record["type"] else {
+            throw RecordFieldError(field: "type", message: record["type"] == nil ? "is required (change, deployment or incident)" : "must be text")
+        }
+        guard let allowed = Self.fields[type] else {
+            throw RecordFieldError(field: "type", message: "unknown type '\(type)'; use change, deployment or incident")
+        }
+        if let unknown = record.keys.sorted().first(where: { !allowed.contains($0) }) {
+            throw RecordFieldError(field: unknown, message: "is not a field of a \(type) record")
+        }
+        let reader = Reader(record: record)
+        let named = try reader.text("service")
+        let repository = try reader.text("repository")
+        let service = named ?? repository ?? defaultServiceName
+        switch type {
+        case "change":
+            return .change(
+                ChangeEvent(
+                    sha: try reader.sha("sha"), service: service, authoredAt: try reader.date("authoredAt"),
+                    committedAt: try reader.requiredDate("committedAt"), prMergedAt: try reader.date("prMergedAt"),
+                    parent: try reader.text("parent")?.lowercased()
+                )
+            )
+        case "deployment":
+            var shas = try reader.list("shas").map { $0.lowercased() }
+            if let sha = try reader.text("sha") { shas.insert(sha.lowercased(), at: 0) }
+            let resultText = try reader.requiredText("result")
+            guard let result = DeploymentResult(parsing: resultText) else {
+                throw RecordFieldError(field: "result", message: "'\(resultText)' is not success, failure or rolled_back")
+            }
+            return .deployment(
+                DeploymentEvent(
+                    id: try reader.requiredText("id"), service: service, environment: try reader.text("environment") ?? "production",
+                    shas: shas, startedAt: try reader.date("startedAt"), finishedAt: try reader.requiredDate("finishedAt"), result: result
+                )
+            )
+        default:
+            return .incident(
+                IncidentEvent(
+                    id: try reader.requiredText("id"), service: service, title: try reader.text("title"),
+                    openedAt: try reader.requiredDate("openedAt"), resolvedAt: try reader.date("resolvedAt"),
+                    rootCauseSHA: try reader.text("rootCause")?.lowercased()
+                )
+            )
+        }
+    }
+
+    /// Typed access to a record's fields, naming the field in every error.
+    struct Reader {
+        let record: [String: FlatValue]
+
+        func text(_ key: String) throws(RecordFieldError) -> String? {
+            switch self.record[key] {
+            case .none, .null: return nil
+            case .string(let text): return text.isEmpty ? nil : text
+            case .number(let number): return number.rounded() == number ? String(Int(number)) : String(number)
+            default: throw RecordFieldError(field: key, message: "must be text")
+            }
+        }
+
+        func requiredText(_ key: String) throws(RecordFieldError) -> String {
+            guard let text = try self.text(key) else { throw RecordFieldError(field: key, message: "is required") }
+            return text
+        }
+
+        func sha(_ key: String) throws(RecordFieldError) -> String {
+            let sha = try self.requiredText(key).lowercased()
+            guard (4...64).contains(sha.count), sha.allSatisfy(\.isHexDigit) else {
+                throw RecordFieldError(field: key, message: "'\(sha)' is not a commit sha (4 to 64 hex digits)")
+            }
+            return sha
+        }
+
+        func list(_ key: String) throws(RecordFieldError) -> [String] {
+            switch self.record[key] {
+            case .none, .null: return []
+            case .strings(let items): return items
+            // CSV cells carry lists separated by spaces, commas or semicolons.
+            case .string(let text): return text.split(whereSeparator: { " ,;".contains($0) }).map(String.init)
+            default: throw RecordFieldError(field: key, message: "must be a list of commit shas")
+            }
+        }
+
+        func date(_ key: String) throws(RecordFieldError) -> Date? {
+            switch self.record[key] {
+            case .none, .null: return nil
+            case .string(let text) where text.isEmpty: return nil
+            case .string(let text):
+                guard let date = Timestamp.parse(text) else {
+                    throw RecordFieldError(field: key, message: "'\(text)' is not a time (ISO 8601 or epoch seconds)")
+                }
+                return date
+            case .number(let number):
+                guard let date = Timestamp.epoch(number) else { throw RecordFieldError(field: key, message: "\(number) is not a time") }
+                return date
+            default: throw RecordFieldError(field: key, message: "must be a time")
+            }
+        }
+
+        func requiredDate(_ key: String) throws(RecordFieldError) -> Date {
+            guard let date = try self.date(key) else { throw RecordFieldError(field: key, message: "is required") }
+            return date
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import Foundation
+
+/// Storage of pipeline events and of the service → team map.
+public protocol PipelineRepository: Sendable {
+    /// Upserts events by their source ids, in one transaction. When `deliveryId` was seen before, stores nothing
+    /// and returns false (a redelivered webhook).
+    func store(_ events: [PipelineEvent], deliveryId: String?) async throws -> Bool
+    /// Marks a stored incident resolved at `date` (DevLake's close call); false when there is no such incident.
+    func resolveIncident(id: String, at date: Date) async throws -> Bool
+    /// Every stored event, for the metrics (whose definitions look across period edges).
+    func history() async throws -> DeliveryHistory
+    /// Assigns a service to a team, replacing an earlier assignment.
+    func mapTeam(service: String, team: String, actor: String) async throws
+    /// The service → team map.
+    func teams() async throws -> [String: String]
+}

@@ -1,0 +1,127 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LodestarCore
+import Logging
+
+/// `POST /webhooks/github`, `POST /webhooks/gitlab` and DevLake's webhook paths under `/api/devlake/`.
+///
+/// Each checks the sender's secret before reading the payload, turns the payload into pipeline events and stores
+/// them in one transaction, then answers 202. Events Lodestar does not use are answered 202 too (a sender retries
+/// anything else) and logged. A delivery id seen before stores nothing.
+struct WebhooksController: Sendable {
+    let pipeline: any PipelineRepository
+    let settings: PipelineSettings
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("webhooks/github", use: self.github)
+        router.post("webhooks/gitlab", use: self.gitlab)
+        router.post("api/devlake/**", use: self.devLake)
+    }
+
+    /// What a webhook answer says.
+    struct Accepted: ResponseEncodable {
+        var stored: Int
+        var ignored: String?
+        var duplicate: Bool?
+    }
+
+    @Sendable func github(request: Request, context: AppRequestContext) async throws -> EditedResponse<Accepted> {
+        guard let secret = self.settings.githubSecret else { throw APIError.notConfigured("LODESTAR_GITHUB_SECRET") }
+        let body = try await self.body(of: request)
+        let valid = WebhookSignature.verifyGitHub(
+            body: body, sha256: request.headers[Self.signature256], sha1: request.headers[Self.signature1], secret: secret
+        )
+        guard valid else { throw APIError(.unauthorized, "missing or wrong X-Hub-Signature-256", field: "X-Hub-Signature-256") }
+        guard let event = request.headers[Self.githubEvent] else { throw APIError(.badRequest, "missing X-GitHub-Event", field: "X-GitHub-Event") }
+        let outcome = try Self.parse { () throws(WebhookError) in
+            try GitHubWebhook.outcome(event: event, body: body, options: self.settings.webhooks)
+        }
+        let delivery = request.headers[Self.githubDelivery].map { "github:\($0)" }
+        return try await self.store(outcome, deliveryId: delivery, source: "github \(event)", context: context)
+    }
+
+    @Sendable func gitlab(request: Request, context: AppRequestContext) async throws -> EditedResponse<Accepted> {
+        guard let secret = self.settings.gitlabToken else { throw APIError.notConfigured("LODESTAR_GITLAB_TOKEN") }
+        guard WebhookSignature.tokenMatches(request.headers[Self.gitlabToken], secret: secret) else {
+            throw APIError(.unauthorized, "missing or wrong X-Gitlab-Token", field: "X-Gitlab-Token")
+        }
+        let body = try await self.body(of: request)
+        let event = request.headers[Self.gitlabEvent] ?? ""
+        let outcome = try Self.parse { () throws(WebhookError) in
+            try GitLabWebhook.outcome(event: event, body: body, options: self.settings.webhooks)
+        }
+        // GitLab names each delivery with X-Gitlab-Event-UUID (and, on retries, the same X-Gitlab-Webhook-UUID).
+        let delivery = request.headers[Self.gitlabDelivery].map { "gitlab:\($0)" }
+        return try await self.store(outcome, deliveryId: delivery, source: "gitlab \(event)", context: context)
+    }
+
+    @Sendable func devLake(request: Request, context: AppRequestContext) async throws -> EditedResponse<Accepted> {
+        guard let token = self.settings.ingestToken else { throw APIError.notConfigured("LODESTAR_INGEST_TOKEN") }
+        guard WebhookSignature.tokenMatches(WebhookSignature.bearerToken(request.headers[.authorization]), secret: token) else {
+            throw APIError(.unauthorized, "missing or wrong bearer token", field: "Authorization")
+        }
+        let path = "/" + context.parameters.getCatchAll().joined(separator: "/")
+        if let close = DevLakeClose(path: path) {
+            let closed = try await self.pipeline.resolveIncident(id: close.incidentId, at: Date())
+            guard closed else { throw APIError(.notFound, "no incident \(close.issueKey) on connection \(close.connection)", field: "issueKey") }
+            return EditedResponse(status: .accepted, response: Accepted(stored: 1))
+        }
+        let body = try await self.body(of: request)
+        let outcome = try Self.parse { () throws(WebhookError) in
+            try DevLakeWebhook.outcome(path: path, body: body, options: self.settings.webhooks)
+        }
+        return try await self.store(outcome, deliveryId: nil, source: "devlake \(path)", context: context)
+    }
+
+    func body(of request: Request) async throws -> Data {
+        do {
+            return Data(buffer: try await request.bodyBuffer(limit: self.settings.bodyLimit), byteTransferStrategy: .noCopy)
+        } catch let error as BodyTooLarge {
+            throw APIError.tooLarge(limit: error.limit)
+        }
+    }
+
+    static func parse(_ read: () throws(WebhookError) -> WebhookOutcome) throws(APIError) -> WebhookOutcome {
+        do {
+            return try read()
+        } catch {
+            throw APIError(.badRequest, error.description, field: error.field.isEmpty ? nil : error.field)
+        }
+    }
+
+    func store(_ outcome: WebhookOutcome, deliveryId: String?, source: String, context: AppRequestContext) async throws -> EditedResponse<Accepted> {
+        switch outcome {
+        case .ignored(let reason):
+            context.logger.info("webhook ignored", metadata: ["source": "\(source)", "reason": "\(reason)"])
+            return EditedResponse(status: .accepted, response: Accepted(stored: 0, ignored: reason))
+        case .events(let events):
+            let fresh = try await self.pipeline.store(events, deliveryId: deliveryId)
+            return EditedResponse(status: .accepted, response: Accepted(stored: fresh ? events.count : 0, duplicate: fresh ? nil : true))
+        }
+    }
+
+    static let githubEvent = HTTPField.Name("X-GitHub-Event")!
+    static let githubDelivery = HTTPField.Name("X-GitHub-Delivery")!
+    static let signature256 = HTTPField.Name("X-Hub-Signature-256")!
+    static let signature1 = HTTPField.Name("X-Hub-Signature")!
+    static let gitlabToken = HTTPField.Name("X-Gitlab-Token")!
+    static let gitlabEvent = HTTPField.Name("X-Gitlab-Event")!
+    static let gitlabDelivery = HTTPField.Name("X-Gitlab-Event-UUID")!
+}
+
+/// DevLake's `…/webhook/{connection}/issue/{issueKey}/close`: resolves an incident opened earlier.
+struct DevLakeClose {
+    let connection: String
+    let issueKey: String
+
+    init?(path: String) {
+        let parts = path.split(separator: "/").map(String.init)
+        guard parts.count >= 4, parts.last == "close", parts[parts.count - 3] == "issue" else { return nil }
+        self.issueKey = parts[parts.count - 2].removingPercentEncoding ?? parts[parts.count - 2]
+        self.connection = parts[parts.count - 4]
+    }
+
+    /// The id the DevLake parser gives the incident of this issue.
+    var incidentId: String { "devlake-issue-\(self.connection)-\(self.issueKey)" }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+import LodestarCore
+
+/// Pipeline events in SQLite. Every write is an upsert on the source's own id, so a redelivery changes nothing.
+public struct PipelineSQLiteRepository: PipelineRepository {
+    let database: AppDatabase
+
+    public init(database: AppDatabase) {
+        self.database = database
+    }
+
+    public func store(_ events: [PipelineEvent], deliveryId: String?) async throws -> Bool {
+        try await self.database.batcher.write { db in
+            if let deliveryId {
+                try db.execute(sql: "INSERT OR IGNORE INTO webhookDelivery (id, receivedAt) VALUES (?, ?)", arguments: [deliveryId, Date().timeIntervalSince1970])
+                guard db.changesCount == 1 else { return false }
+            }
+            let writer = try PipelineWriter(db: db)
+            for event in events { try writer.write(event) }
+            return true
+        }
+    }
+
+    public func resolveIncident(id: String, at date: Date) async throws -> Bool {
+        try await self.database.batcher.write { db in
+            try db.execute(sql: "UPDATE incident SET resolvedAt = ? WHERE id = ?", arguments: [date.timeIntervalSince1970, id])
+            return db.changesCount == 1
+        }
+    }
+
+    public func history() async throws -> DeliveryHistory {
+        try await self.database.writer.read { db in
+            var changes: [ChangeEvent] = []
+            let changeRows = try Row.fetchCursor(db, sql: "SELECT service, sha, authoredAt, committedAt, prMergedAt, parent FROM change")
+            while let row = try changeRows.next() {
+                changes.append(
+                    ChangeEvent(
+                        sha: row[1], service: row[0], authoredAt: (row[2] as Double?).map(Date.init(timeIntervalSince1970:)),
+                        committedAt: Date(timeIntervalSince1970: row[3]), prMergedAt: (row[4] as Double?).map(Date.init(timeIntervalSince1970:)),
+                        parent: row[5]
+                    )
+                )
+            }
+            var deployments: [DeploymentEvent] = []
+            let deploymentRows = try Row.fetchCursor(db, sql: "SELECT id, service, environment, shas, startedAt, finishedAt, result FROM deployment")
+            while let row = try deploymentRows.next() {
+                let shas: String = row[3]
+                deployments.append(
+                    DeploymentEvent(
+                        id: row[0], service: row[1], environment: row[2], shas: shas.isEmpty ? [] : shas.split(separator: " ").map(String.init),
+                        startedAt: (row[4] as Double?).map(Date.init(timeIntervalSince1970:)), finishedAt: Date(timeIntervalSince1970: row[5]),
+                        result: DeploymentResult(rawValue: row[6]) ?? .failure
+                    )
+                )
+            }
+            let incidents = try Row.fetchAll(db, sql: "SELECT id, service, title, openedAt, resolvedAt, rootCauseSha FROM incident").map { row in
+                IncidentEvent(
+                    id: row[0], service: row[1], title: row[2], openedAt: Date(timeIntervalSince1970: row[3]),
+                    resolvedAt: (row[4] as Double?).map(Date.init(timeIntervalSince1970:)), rootCauseSHA: row[5]
+                )
+            }
+            let teams = try Self.teams(db)
+            return DeliveryHistory(changes: changes, deployments: deployments, incidents: incidents, teams: teams)
+        }
+    }
+
+    public func mapTeam(service: String, team: String, actor: String) async throws {
+        try await self.database.writer.write { db in
+            try Self.mapTeam(db, service: service, team: team)
+            try AuditRecord.append(db, actor: actor, action: "team.map", detail: "\(service) \(team)")
+        }
+    }
+
+    public func teams() async throws -> [String: String] {
+        try await self.database.writer.read { db in try Self.teams(db) }
+    }
+
+    static func mapTeam(_ db: Database, service: String, team: String) throws {
+        try db.execute(
+            sql: "INSERT INTO serviceTeam (service, team) VALUES (?, ?) ON CONFLICT (service) DO UPDATE SET team = excluded.team",
+            arguments: [service, team]
+        )
+    }
+
+    static func teams(_ db: Database) throws -> [String: String] {
+        Dictionary(try Row.fetchAll(db, sql: "SELECT service, team FROM serviceTeam").map { ($0[0], $0[1]) }, uniquingKeysWith: { $1 })
+    }
+}
+
+/// Upserts events through prepared statements: one writer serves a whole import.
+struct PipelineWriter {
+    let change: Statement
+    let deployment: Statement
+    let incident: Statement
+    /// Commits dated later than this are stored but flagged.
+    let futureLimit = Date().addingTimeInterval(3600)
+
+    init(db: Database) throws {
+        // Times merge towards the earliest known, fields left empty by one sender are filled by another.
+        self.change = try db.cachedStatement(
+            sql: """
+                INSERT INTO change (service, sha, authoredAt, committedAt, prMergedAt, parent, flag) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (service, sha) DO UPDATE SET
+                    authoredAt = CASE WHEN excluded.authoredAt IS NULL THEN authoredAt WHEN authoredAt IS NULL THEN excluded.authoredAt
+                        ELSE min(authoredAt, excluded.authoredAt) END,
+                    committedAt = min(committedAt, excluded.committedAt),
+                    prMergedAt = coalesce(prMergedAt, excluded.prMergedAt),
+                    parent = coalesce(parent, excluded.parent),
+                    flag = coalesce(excluded.flag, flag)
+                """
+        )
+        // A deployment's latest report wins (a status moves from failure to success on a retry).
+        self.deployment = try db.cachedStatement(
+            sql: """
+                INSERT INTO deployment (id, service, environment, shas, startedAt, finishedAt, result, flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET service = excluded.service, environment = excluded.environment,
+                    shas = CASE WHEN excluded.shas = '' THEN shas ELSE excluded.shas END,
+                    startedAt = coalesce(excluded.startedAt, startedAt), finishedAt = excluded.finishedAt,
+                    result = excluded.result, flag = excluded.flag
+                """
+        )
+        // An incident keeps its first opening time; its resolution follows the latest state (reopened clears it).
+        self.incident = try db.cachedStatement(
+            sql: """
+                INSERT INTO incident (id, service, title, openedAt, resolvedAt, rootCauseSha) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET
+                    service = CASE WHEN excluded.service = '\(defaultServiceName)' THEN service ELSE excluded.service END,
+                    title = coalesce(excluded.title, title), openedAt = min(openedAt, excluded.openedAt),
+                    resolvedAt = excluded.resolvedAt, rootCauseSha = coalesce(excluded.rootCauseSha, rootCauseSha)
+                """
+        )
+    }
+
+    func write(_ event: PipelineEvent) throws {
+        switch event {
+        case .change(let change):
+            let flag = change.committedAt > self.futureLimit ? "committed in the future" : nil
+            try self.change.execute(arguments: [
+                change.service, change.sha, change.authoredAt?.timeIntervalSince1970, change.committedAt.timeIntervalSince1970,
+                change.prMergedAt?.timeIntervalSince1970, change.parent, flag,
+            ])
+        case .deployment(let deployment):
+            let flag = deployment.startedAt.map { $0 > deployment.finishedAt } == true ? "finishes before it starts" : nil
+            try self.deployment.execute(arguments: [
+                deployment.id, deployment.service, deployment.environment, deployment.shas.joined(separator: " "),
+                deployment.startedAt?.timeIntervalSince1970, deployment.finishedAt.timeIntervalSince1970, deployment.result.rawValue, flag,
+            ])
+        case .incident(let incident):
+            try self.incident.execute(arguments: [
+                incident.id, incident.service, incident.title, incident.openedAt.timeIntervalSince1970,
+                incident.resolvedAt?.timeIntervalSince1970, incident.rootCauseSHA,
+            ])
+        }
+    }
+}

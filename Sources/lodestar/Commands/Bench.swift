@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import LodestarCore
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Helpers for the benchmarks under scripts/.",
+        subcommands: [Events.self]
+    )
+
+    struct Events: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write generated pipeline events (fixed seed) as NDJSON and, optionally, the same rows as CSV."
+        )
+
+        @Option(name: .long, help: "How many events to write.")
+        var count = 1_000_000
+
+        @Option(name: .long, help: "How many services.")
+        var services = 200
+
+        @Option(name: .long, help: "Days of history, ending today.")
+        var days = 365
+
+        @Option(name: .long, help: "Generator seed.")
+        var seed: UInt64 = 2026
+
+        @Option(name: .long, help: "NDJSON file to write.")
+        var ndjson: String
+
+        @Option(name: .long, help: "CSV file to write with the same rows (header line first).")
+        var csv: String?
+
+        func validate() throws {
+            guard self.count > 0 else { throw ValidationError("--count must be positive") }
+            guard self.services > 0 else { throw ValidationError("--services must be positive") }
+            guard self.days > 0 else { throw ValidationError("--days must be positive") }
+        }
+
+        func run() async throws {
+            let services = DemoPipeline.services(count: self.services)
+            let end = Date()
+            // A first pass counts what the base rates give, so the written events span the whole period.
+            var produced = 0
+            DemoPipeline(services: services, end: end, days: self.days, seed: self.seed).generate { _ in
+                produced += 1
+                return true
+            }
+            let scale = Double(self.count) / Double(max(1, produced)) * 1.01
+            let json = try LineWriter(path: self.ndjson)
+            let csv = try self.csv.map { try LineWriter(path: $0) }
+            try csv?.write(GenericRecord.csvColumns.joined(separator: ","))
+            var written = 0
+            try DemoPipeline(services: services, end: end, days: self.days, seed: self.seed, scale: scale).generate { event in
+                try json.write(GenericRecord.jsonLine(event))
+                try csv?.write(GenericRecord.csvLine(event))
+                written += 1
+                return written < self.count
+            }
+            try json.close()
+            try csv?.close()
+            print("Wrote \(written) events for \(self.services) services over \(self.days) days to \(self.ndjson)\(self.csv.map { " and \($0)" } ?? "").")
+        }
+    }
+}
+
+/// Buffered line output to a file.
+final class LineWriter {
+    let handle: FileHandle
+    var buffer: [UInt8] = []
+
+    init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw CLIError("\(path): cannot create the file")
+        }
+        self.handle = handle
+        self.buffer.reserveCapacity(1 << 20)
+    }
+
+    func write(_ line: String) throws {
+        self.buffer.append(contentsOf: line.utf8)
+        self.buffer.append(10)
+        if self.buffer.count >= 1 << 20 { try self.flush() }
+    }
+
+    func flush() throws {
+        try self.handle.write(contentsOf: self.buffer)
+        self.buffer.removeAll(keepingCapacity: true)
+    }
+
+    func close() throws {
+        try self.flush()
+        try self.handle.close()
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import LodestarCore
+import LodestarReport
+import LodestarStore
+
+extension MetricsGrouping: ExpressibleByArgument {}
+extension DORABenchmarks: ExpressibleByArgument {}
+
+struct Metrics: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Deployment frequency, lead time, change failure rate and time to restore, with DORA tiers.",
+        discussion: """
+            Days are YYYY-MM-DD or whole months YYYY-MM, both ends included. The period defaults to the last \
+            \(MetricsQuery.defaultDays) days; the baseline to the same length just before it.
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, help: "First day or month of the period.")
+    var from: String?
+
+    @Option(name: .long, help: "Last day or month of the period (default: today).")
+    var to: String?
+
+    @Option(name: .long, help: "Split by service, team, environment or month.")
+    var by: MetricsGrouping?
+
+    @Option(name: .long, help: "DORA report edition whose tiers to use: 2021, 2023 or 2024.")
+    var benchmarks: DORABenchmarks = .default
+
+    @Option(name: .customLong("baseline-from"), help: "First day or month to compare against.")
+    var baselineFrom: String?
+
+    @Option(name: .customLong("baseline-to"), help: "Last day or month to compare against.")
+    var baselineTo: String?
+
+    @Flag(name: .customLong("no-baseline"), help: "Do not compare with a baseline.")
+    var noBaseline = false
+
+    @Option(name: .long, help: "table, json, csv or markdown.")
+    var format: OutputFormat = .table
+
+    func run() async throws {
+        let query = MetricsQuery(
+            from: self.from, to: self.to, baselineFrom: self.baselineFrom, baselineTo: self.baselineTo,
+            grouping: self.by, benchmarks: self.benchmarks, compare: !self.noBaseline
+        )
+        let history = try await PipelineSQLiteRepository(database: try self.database.open()).history()
+        let report: MetricsReport
+        do {
+            report = try query.report(history: history)
+        } catch {
+            throw ValidationError("--\(Self.optionName(error.field)): \(error.message)")
+        }
+        switch self.format {
+        case .json: print(String(decoding: try JSONEncoder.stable.encode(report), as: UTF8.self))
+        case .csv: print(report.csvTable().csv(), terminator: "")
+        case .table, .markdown:
+            print(self.format == .markdown ? "**\(report.heading)**\n" : report.heading + "\n")
+            print(report.table().rendered(as: self.format), terminator: "")
+        }
+    }
+
+    /// `baselineFrom` → `baseline-from`.
+    static func optionName(_ field: String) -> String {
+        field.reduce(into: "") { name, character in
+            if character.isUppercase { name += "-" + character.lowercased() } else { name.append(character) }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+import LodestarCore
+import Testing
+
+@testable import LodestarStore
+
+struct PipelineStoreTests {
+    let database: AppDatabase
+    let repository: PipelineSQLiteRepository
+
+    init() throws {
+        self.database = try AppDatabase.inMemory()
+        self.repository = PipelineSQLiteRepository(database: self.database)
+    }
+
+    static let deployment = PipelineEvent.deployment(
+        DeploymentEvent(
+            id: "gh-1", service: "api", environment: "production", shas: ["abc1234"], startedAt: nil,
+            finishedAt: Date(timeIntervalSince1970: 1_793_614_500), result: .failure
+        )
+    )
+
+    /// Writes `text` to a temporary file and imports it.
+    func importing(_ text: String, name: String = "events.ndjson", strict: Bool = false) throws -> IngestSummary {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString + "-" + name)
+        try Data(text.utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let handle = try FileHandle(forReadingFrom: url)
+        return try PipelineImporter(database: self.database).run(
+            [.init(name: name, handle: handle, format: IngestFormat(path: name))], strict: strict, actor: "test"
+        )
+    }
+
+    func count(_ table: String) throws -> Int {
+        try self.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
+    }
+
+    @Test func aRedeliveredWebhookStoresNothing() async throws {
+        #expect(try await self.repository.store([Self.deployment], deliveryId: "github:1"))
+        #expect(try await !self.repository.store([Self.deployment], deliveryId: "github:1"))
+        #expect(try self.count("deployment") == 1)
+    }
+
+    @Test func theSameSourceIdUpdatesInsteadOfAddingARow() async throws {
+        guard case .deployment(var retried) = Self.deployment else { return }
+        _ = try await self.repository.store([Self.deployment], deliveryId: "a")
+        retried.result = .success
+        _ = try await self.repository.store([.deployment(retried)], deliveryId: "b")
+        let history = try await self.repository.history()
+        #expect(history.deployments.map(\.result) == [.success])
+    }
+
+    @Test func anIncidentEditKeepsOneIncidentAndItsOpeningTime() async throws {
+        let opened = Date(timeIntervalSince1970: 1_793_600_000)
+        let first = IncidentEvent(id: "gh#7", service: "api", title: "Checkout down", openedAt: opened)
+        var edited = first
+        edited.title = "Checkout down (EU)"
+        edited.openedAt = opened.addingTimeInterval(600)
+        _ = try await self.repository.store([.incident(first)], deliveryId: nil)
+        _ = try await self.repository.store([.incident(edited)], deliveryId: nil)
+        let incidents = try await self.repository.history().incidents
+        #expect(incidents.count == 1 && incidents[0].openedAt == opened && incidents[0].title == "Checkout down (EU)")
+    }
+
+    @Test func importsGoodLinesAndNamesTheBadOnes() throws {
+        let summary = try self.importing(
+            """
+            {"type":"change","sha":"abc1234","service":"api","committedAt":"2026-11-02T10:15:00Z"}
+            {"type":"deploy","id":"1"}
+            {"type":"deployment","id":"d1","service":"api","sha":"abc1234","finishedAt":"2026-11-02 11:00","result":"success"}
+            {"type":"incident","id":"i1"
+            """
+        )
+        #expect(summary.imported == 2 && summary.rejected == 2)
+        #expect(summary.rejections.map(\.description) == [
+            "events.ndjson:2: type: unknown type 'deploy'; use change, deployment or incident",
+            "events.ndjson:4: malformed JSON: expected ',' or '}' after \"id\"",
+        ])
+        #expect(try self.count("change") == 1 && self.count("deployment") == 1)
+    }
+
+    @Test func aStrictImportWithABadLineImportsNothing() throws {
+        #expect(throws: StrictImportFailure.self) {
+            try self.importing(
+                """
+                {"type":"change","sha":"abc1234","service":"api","committedAt":"2026-11-02T10:15:00Z"}
+                {"type":"change","sha":"abc1235","service":"api","committedAt":"soon"}
+                """,
+                strict: true
+            )
+        }
+        #expect(try self.count("change") == 0)
+    }
+
+    @Test func aCSVLineWithTooFewColumnsIsNamed() throws {
+        let summary = try self.importing(
+            """
+            type,sha,service,committedAt
+            change,abc1234,api,2026-11-02T10:15:00Z
+            change,abc1235,api
+            """,
+            name: "events.csv"
+        )
+        #expect(summary.imported == 1)
+        #expect(summary.rejections.first?.description == "events.csv:3: expected 4 columns (type,sha,service,committedAt), found 3")
+    }
+
+    @Test func flagsADeploymentThatFinishesBeforeItStartsAndAFutureCommit() throws {
+        let summary = try self.importing(
+            """
+            {"type":"deployment","id":"d1","service":"api","startedAt":"2026-11-02T11:00:00Z","finishedAt":"2026-11-02T10:00:00Z","result":"success"}
+            {"type":"change","sha":"abc1234","service":"api","committedAt":"2999-01-01T00:00:00Z"}
+            """
+        )
+        #expect(summary.imported == 2)
+        let flags = try self.database.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT flag FROM deployment UNION ALL SELECT flag FROM change")
+        }
+        #expect(flags == ["finishes before it starts", "committed in the future"])
+    }
+
+    @Test func mapsServicesToTeams() async throws {
+        try await self.repository.mapTeam(service: "api", team: "payments", actor: "test")
+        try await self.repository.mapTeam(service: "api", team: "checkout", actor: "test")
+        #expect(try await self.repository.teams() == ["api": "checkout"])
+        #expect(try await self.database.auditLog().map(\.action) == ["team.map", "team.map"])
+    }
+
+    @Test func resolvesAStoredIncident() async throws {
+        let incident = IncidentEvent(id: "devlake-issue-1-INC-9", service: "api", openedAt: Date(timeIntervalSince1970: 1_793_600_000))
+        _ = try await self.repository.store([.incident(incident)], deliveryId: nil)
+        let at = Date(timeIntervalSince1970: 1_793_610_000)
+        #expect(try await self.repository.resolveIncident(id: incident.id, at: at))
+        #expect(try await !self.repository.resolveIncident(id: "unknown", at: at))
+        #expect(try await self.repository.history().incidents.first?.resolvedAt == at)
+    }
+}
