@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// `lodestar ingest`, `metrics` and `team` through the built binary.
+struct PipelineCLITests {
+    let cli: CLI
+
+    init() throws {
+        self.cli = try CLI()
+    }
+
+    func file(_ name: String, _ text: String) throws -> String {
+        let url = self.cli.folder.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    static let events = """
+        {"type":"change","sha":"aaa1111","service":"api","committedAt":"2026-11-02T08:00:00Z"}
+        {"type":"change","sha":"bbb2222","service":"api","committedAt":"2026-11-02T09:00:00Z","parent":"aaa1111"}
+        {"type":"deployment","id":"d1","service":"api","sha":"bbb2222","finishedAt":"2026-11-02T12:00:00Z","result":"success"}
+        {"type":"deployment","id":"d2","service":"web","finishedAt":"2026-11-03T12:00:00Z","result":"failure","environment":"prd-eu"}
+
+        """
+
+    @Test func ingestsAFileAndShowsMetrics() throws {
+        let path = try self.file("events.ndjson", Self.events)
+        let ingest = try self.cli.run(["ingest", path])
+        #expect(ingest.status == 0)
+        #expect(ingest.out.contains("Imported 4 records"))
+        let metrics = try self.cli.run(["metrics", "--from", "2026-11-01", "--to", "2026-11-30", "--by", "service", "--format", "json"])
+        #expect(metrics.status == 0)
+        #expect(metrics.out.contains(#""service" : "api""#) && metrics.out.contains(#""median" : 3,"#))
+    }
+
+    @Test func namesEachRejectedLineAndImportsTheRest() throws {
+        let path = try self.file("mixed.ndjson", Self.events + #"{"type":"deployment","id":"d3","finishedAt":"tomorrow","result":"success"}"# + "\n")
+        let ingest = try self.cli.run(["ingest", path])
+        #expect(ingest.status == 1)
+        #expect(ingest.err.contains("mixed.ndjson:5: finishedAt: 'tomorrow' is not a time"))
+        #expect(ingest.out.contains("Imported 4 records") && ingest.out.contains("rejected 1"))
+    }
+
+    @Test func aStrictIngestImportsNothingOnABadLine() throws {
+        let path = try self.file("bad.ndjson", Self.events + "{not json}\n")
+        let ingest = try self.cli.run(["ingest", "--strict", path])
+        #expect(ingest.status != 0)
+        #expect(ingest.err.contains("bad.ndjson:5: malformed JSON"))
+        let metrics = try self.cli.run(["metrics", "--from", "2026-11", "--to", "2026-11", "--format", "csv"])
+        #expect(metrics.out.split(separator: "\r\n").last?.hasPrefix("0,") == true)
+    }
+
+    @Test func ingestsCSVFromStandardInput() throws {
+        let csv = try self.file("events.csv", "type,id,service,finishedAt,result\ndeployment,d1,api,2026-11-02 12:00,success\ndeployment,d2,api\n")
+        let process = try self.cli.run(["ingest", "--format", "csv", csv])
+        #expect(process.status == 1)
+        #expect(process.err.contains("events.csv:3: expected 5 columns"))
+    }
+
+    @Test func mapsServicesToTeamsForMetrics() throws {
+        _ = try self.cli.run(["ingest", try self.file("events.ndjson", Self.events)])
+        #expect(try self.cli.run(["team", "map", "api", "payments"]).status == 0)
+        #expect(try self.cli.run(["team", "list", "--format", "csv"]).out == "service,team\r\napi,payments\r\n")
+        let metrics = try self.cli.run(["metrics", "--from", "2026-11", "--to", "2026-11", "--by", "team", "--format", "csv"])
+        #expect(metrics.out.contains("\r\npayments,1,") && metrics.out.contains("\r\nunassigned,0,"))
+    }
+
+    @Test func refusesAnImpossibleDay() throws {
+        let metrics = try self.cli.run(["metrics", "--from", "2026-02-30"])
+        #expect(metrics.status != 0)
+        #expect(metrics.err.contains("--from: '2026-02-30' is not a day"))
+    }
+}
