@@ -1,0 +1,399 @@
+import Foundation
+
+/// Turns GitHub webhook deliveries into pipeline events: `push` and merged `pull_request` give changes, `deployment_status`
+/// and deploy `workflow_run`s give deployments, `issues` with the incident label give incidents.
+///
+/// Every payload field is read as optional, because GitHub, GitHub Enterprise and look-alike senders differ in what they
+/// include; a needed field that is missing, or a time that cannot be read, is a `WebhookError` naming the field's path.
+public enum GitHubWebhook {
+    /// `event` is the X-GitHub-Event header value.
+    public static func outcome(event: String, body: Data, options: WebhookOptions) throws(WebhookError) -> WebhookOutcome {
+        let event = event.trimmingCharacters(in: .whitespaces).lowercased()
+        switch event {
+        case "ping": return .ignored("ping")
+        case "deployment": return .ignored("deployment created; its status decides")
+        case "push": return try self.push(try self.decode(PushPayload.self, from: body))
+        case "pull_request": return try self.pullRequest(try self.decode(PullRequestPayload.self, from: body))
+        case "deployment_status": return try self.deploymentStatus(try self.decode(DeploymentStatusPayload.self, from: body))
+        case "workflow_run": return try self.workflowRun(try self.decode(WorkflowRunPayload.self, from: body), options: options)
+        case "issues": return try self.issue(try self.decode(IssuesPayload.self, from: body), options: options)
+        default: return .ignored("event \(event.isEmpty ? "(none)" : event) is not used")
+        }
+    }
+
+    // MARK: - Events
+
+    /// One change per pushed commit, oldest first, each linked to the one before it.
+    private static func push(_ payload: PushPayload) throws(WebhookError) -> WebhookOutcome {
+        if payload.deleted == true { return .ignored("push deleted a branch or tag") }
+        let commits = payload.commits ?? []
+        if commits.isEmpty { return .ignored("push has no commits") }
+        let service = self.service(of: payload.repository)
+        // A new branch is pushed with `before` all zeros: there is no parent to link.
+        var parent = payload.before.nonEmpty.flatMap { $0.allSatisfy { $0 == "0" } ? nil : $0.lowercased() }
+        var events: [PipelineEvent] = []
+        for (index, commit) in commits.enumerated() {
+            let sha = try self.require(commit.id.nonEmpty, "commits[\(index)].id").lowercased()
+            let committedAt = try self.require(commit.timestamp, "commits[\(index)].timestamp").date
+            let authoredAt = commit.author?.date?.date ?? committedAt
+            events.append(.change(ChangeEvent(sha: sha, service: service, authoredAt: authoredAt, committedAt: committedAt, parent: parent)))
+            parent = sha
+        }
+        return .events(events)
+    }
+
+    /// A merged pull request: its merge commit, dated from the PR's opening so squash merges keep their lead time.
+    private static func pullRequest(_ payload: PullRequestPayload) throws(WebhookError) -> WebhookOutcome {
+        guard payload.action == "closed" else { return .ignored("pull request action \(payload.action ?? "(none)") is not a merge") }
+        let pullRequest = try self.require(payload.pullRequest, "pull_request")
+        guard pullRequest.merged == true || pullRequest.mergedAt != nil else { return .ignored("pull request closed without merging") }
+        let mergedAt = try self.require(pullRequest.mergedAt, "pull_request.merged_at").date
+        let sha = try self.require(pullRequest.mergeCommitSHA.nonEmpty, "pull_request.merge_commit_sha").lowercased()
+        let change = ChangeEvent(
+            sha: sha, service: self.service(of: payload.repository), authoredAt: pullRequest.createdAt?.date, committedAt: mergedAt,
+            prMergedAt: mergedAt
+        )
+        return .events([.change(change)])
+    }
+
+    /// A deployment that reached an end state.
+    private static func deploymentStatus(_ payload: DeploymentStatusPayload) throws(WebhookError) -> WebhookOutcome {
+        let status = try self.require(payload.deploymentStatus, "deployment_status")
+        let state = try self.require(status.state.nonEmpty, "deployment_status.state")
+        guard let result = DeploymentResult(parsing: state) else { return .ignored("deployment status \(state) is not an outcome") }
+        let deployment = try self.require(payload.deployment, "deployment")
+        let sha = try self.require(deployment.sha.nonEmpty, "deployment.sha").lowercased()
+        let environment = status.environment.nonEmpty ?? deployment.environment.nonEmpty ?? "production"
+        let finishedAt = try self.require(status.updatedAt ?? status.createdAt, "deployment_status.updated_at").date
+        let event = DeploymentEvent(
+            id: "github-deployment-\(deployment.id?.text ?? "\(sha)-\(environment)")", service: self.service(of: payload.repository),
+            environment: environment, shas: [sha], startedAt: deployment.createdAt?.date, finishedAt: finishedAt, result: result
+        )
+        return .events([.deployment(event)])
+    }
+
+    /// A completed run of a workflow whose name matches the deploy pattern is a production deployment.
+    private static func workflowRun(_ payload: WorkflowRunPayload, options: WebhookOptions) throws(WebhookError) -> WebhookOutcome {
+        let run = try self.require(payload.workflowRun, "workflow_run")
+        let completed = payload.action.map { $0 == "completed" } ?? (run.status == "completed")
+        guard completed else { return .ignored("workflow run \(payload.action ?? run.status ?? "in progress") has not completed") }
+        guard let name = run.name.nonEmpty ?? payload.workflow?.name.nonEmpty else { return .ignored("workflow run has no name") }
+        let pattern = try self.regularExpression(options.deployWorkflowPattern, option: "deploy workflow pattern")
+        guard pattern.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil else {
+            return .ignored("workflow \(name) does not match the deploy pattern \(options.deployWorkflowPattern)")
+        }
+        let result: DeploymentResult
+        switch run.conclusion?.lowercased() {
+        case "success": result = .success
+        case "failure", "timed_out": result = .failure
+        case let other: return .ignored("workflow run concluded \(other ?? "without a conclusion")")
+        }
+        let id = try self.require(run.id, "workflow_run.id").text
+        let sha = try self.require(run.headSHA.nonEmpty, "workflow_run.head_sha").lowercased()
+        let finishedAt = try self.require(run.updatedAt, "workflow_run.updated_at").date
+        let event = DeploymentEvent(
+            id: "github-run-\(id)-\(run.runAttempt ?? 1)", service: self.service(of: payload.repository), environment: "production",
+            shas: [sha], startedAt: (run.runStartedAt ?? run.createdAt)?.date, finishedAt: finishedAt, result: result
+        )
+        return .events([.deployment(event)])
+    }
+
+    /// An issue carrying the incident label; its id depends only on repository and number, so edits update one incident.
+    private static func issue(_ payload: IssuesPayload, options: WebhookOptions) throws(WebhookError) -> WebhookOutcome {
+        let issue = try self.require(payload.issue, "issue")
+        var labels = issue.labels ?? []
+        if payload.action == "labeled", let label = payload.label { labels.append(label) }
+        let incidentLabel = options.incidentLabel.lowercased()
+        guard labels.contains(where: { $0.name?.lowercased() == incidentLabel }) else {
+            return .ignored("issue is not labelled \(options.incidentLabel)")
+        }
+        let number = try self.require(issue.number, "issue.number").text
+        let openedAt = try self.require(issue.createdAt, "issue.created_at").date
+        let resolvedAt: Date?
+        switch payload.action {
+        case "closed": resolvedAt = try self.require(issue.closedAt ?? issue.updatedAt, "issue.closed_at").date
+        case "reopened": resolvedAt = nil
+        default: resolvedAt = issue.closedAt?.date
+        }
+        let service = self.service(of: payload.repository)
+        let rootCause = try self.firstCapture(of: options.rootCausePattern, in: (issue.title ?? "") + "\n" + (issue.body ?? ""))
+        let incident = IncidentEvent(
+            id: "github-issue-\(payload.repository?.fullName.nonEmpty ?? service)#\(number)", service: service, title: issue.title,
+            openedAt: openedAt, resolvedAt: resolvedAt, rootCauseSHA: rootCause?.lowercased()
+        )
+        return .events([.incident(incident)])
+    }
+
+    // MARK: - Helpers
+
+    private static func service(of repository: Repository?) -> String {
+        repository?.name.nonEmpty ?? defaultServiceName
+    }
+
+    private static func require<Value>(_ value: Value?, _ field: String) throws(WebhookError) -> Value {
+        guard let value else { throw WebhookError(field: field, message: "is required") }
+        return value
+    }
+
+    private static func regularExpression(_ pattern: String, option: String) throws(WebhookError) -> NSRegularExpression {
+        do {
+            return try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+        } catch {
+            throw WebhookError(field: "", message: "the \(option) '\(pattern)' is not a valid regular expression")
+        }
+    }
+
+    /// The pattern's first capture group (or whole match, for a pattern without groups) at its first match.
+    private static func firstCapture(of pattern: String, in text: String) throws(WebhookError) -> String? {
+        let expression = try self.regularExpression(pattern, option: "root cause pattern")
+        guard let match = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
+        guard let range = Range(match.range(at: match.numberOfRanges > 1 ? 1 : 0), in: text) else { return nil }
+        return String(text[range])
+    }
+
+    private static func decode<Payload: Decodable>(_ type: Payload.Type, from body: Data) throws(WebhookError) -> Payload {
+        do {
+            return try JSONDecoder().decode(type, from: body)
+        } catch let error as DecodingError {
+            throw self.webhookError(error, body: body)
+        } catch {
+            throw WebhookError(field: "", message: "malformed JSON: \(error.localizedDescription)")
+        }
+    }
+
+    /// Names the field at fault as a path like `commits[2].timestamp`.
+    private static func webhookError(_ error: DecodingError, body: Data) -> WebhookError {
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return WebhookError(field: "", message: "malformed JSON: \(self.syntaxReason(body) ?? context.debugDescription)")
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+            return WebhookError(field: "", message: "malformed JSON: the body must be a JSON object")
+        case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return WebhookError(field: self.path(context.codingPath), message: context.debugDescription)
+        case .keyNotFound(let key, let context):
+            return WebhookError(field: self.path(context.codingPath + [key]), message: "is required")
+        @unknown default:
+            return WebhookError(field: "", message: "\(error)")
+        }
+    }
+
+    /// JSONDecoder only says the data is not valid JSON; JSONSerialization says where ("Invalid value around character 25.").
+    private static func syntaxReason(_ body: Data) -> String? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
+            return nil
+        } catch {
+            return (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+        }
+    }
+
+    private static func path(_ codingPath: [any CodingKey]) -> String {
+        codingPath.reduce(into: "") { path, key in
+            if let index = key.intValue {
+                path += "[\(index)]"
+            } else {
+                path += path.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+    }
+}
+
+// MARK: - Payloads
+
+/// A time sent as ISO 8601 text or as epoch seconds (GitHub's push `repository.pushed_at` is a number).
+private struct FlexibleDate: Decodable {
+    let date: Date
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Double.self) {
+            guard let date = Timestamp.epoch(number) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(number) is not a time")
+            }
+            self.date = date
+        } else if let text = try? container.decode(String.self) {
+            guard let date = Timestamp.parse(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a time (ISO 8601 or epoch seconds)")
+            }
+            self.date = date
+        } else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "must be a time (ISO 8601 text or epoch seconds)")
+        }
+    }
+}
+
+/// An id GitHub sends as a number and other senders may send as text.
+private struct FlexibleID: Decodable {
+    let text: String
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int.self) {
+            self.text = String(number)
+        } else {
+            self.text = try container.decode(String.self)
+        }
+    }
+}
+
+private struct Repository: Decodable {
+    var name: String?
+    var fullName: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name
+        case fullName = "full_name"
+    }
+}
+
+private struct PushPayload: Decodable {
+    var before: String?
+    var deleted: Bool?
+    var commits: [Commit]?
+    var repository: Repository?
+
+    struct Commit: Decodable {
+        var id: String?
+        var timestamp: FlexibleDate?
+        var author: Person?
+    }
+
+    /// Git author metadata; GitHub's schema allows a `date`, which is the authoring time when present.
+    struct Person: Decodable {
+        var date: FlexibleDate?
+    }
+}
+
+private struct PullRequestPayload: Decodable {
+    var action: String?
+    var pullRequest: PullRequest?
+    var repository: Repository?
+
+    enum CodingKeys: String, CodingKey {
+        case action, repository
+        case pullRequest = "pull_request"
+    }
+
+    struct PullRequest: Decodable {
+        var merged: Bool?
+        var mergedAt: FlexibleDate?
+        var createdAt: FlexibleDate?
+        var mergeCommitSHA: String?
+
+        enum CodingKeys: String, CodingKey {
+            case merged
+            case mergedAt = "merged_at"
+            case createdAt = "created_at"
+            case mergeCommitSHA = "merge_commit_sha"
+        }
+    }
+}
+
+private struct DeploymentStatusPayload: Decodable {
+    var deploymentStatus: Status?
+    var deployment: Deployment?
+    var repository: Repository?
+
+    enum CodingKeys: String, CodingKey {
+        case deployment, repository
+        case deploymentStatus = "deployment_status"
+    }
+
+    struct Status: Decodable {
+        var state: String?
+        var environment: String?
+        var createdAt: FlexibleDate?
+        var updatedAt: FlexibleDate?
+
+        enum CodingKeys: String, CodingKey {
+            case state, environment
+            case createdAt = "created_at"
+            case updatedAt = "updated_at"
+        }
+    }
+
+    struct Deployment: Decodable {
+        var id: FlexibleID?
+        var sha: String?
+        var environment: String?
+        var createdAt: FlexibleDate?
+
+        enum CodingKeys: String, CodingKey {
+            case id, sha, environment
+            case createdAt = "created_at"
+        }
+    }
+}
+
+private struct WorkflowRunPayload: Decodable {
+    var action: String?
+    var workflowRun: Run?
+    var workflow: Workflow?
+    var repository: Repository?
+
+    enum CodingKeys: String, CodingKey {
+        case action, workflow, repository
+        case workflowRun = "workflow_run"
+    }
+
+    struct Run: Decodable {
+        var id: FlexibleID?
+        var name: String?
+        var status: String?
+        var conclusion: String?
+        var headSHA: String?
+        var runAttempt: Int?
+        var runStartedAt: FlexibleDate?
+        var createdAt: FlexibleDate?
+        var updatedAt: FlexibleDate?
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, status, conclusion
+            case headSHA = "head_sha"
+            case runAttempt = "run_attempt"
+            case runStartedAt = "run_started_at"
+            case createdAt = "created_at"
+            case updatedAt = "updated_at"
+        }
+    }
+
+    struct Workflow: Decodable {
+        var name: String?
+    }
+}
+
+private struct IssuesPayload: Decodable {
+    var action: String?
+    var issue: Issue?
+    var label: Label?
+    var repository: Repository?
+
+    struct Issue: Decodable {
+        var number: FlexibleID?
+        var title: String?
+        var body: String?
+        var labels: [Label]?
+        var createdAt: FlexibleDate?
+        var updatedAt: FlexibleDate?
+        var closedAt: FlexibleDate?
+
+        enum CodingKeys: String, CodingKey {
+            case number, title, body, labels
+            case createdAt = "created_at"
+            case updatedAt = "updated_at"
+            case closedAt = "closed_at"
+        }
+    }
+
+    struct Label: Decodable {
+        var name: String?
+    }
+}
+
+extension Optional where Wrapped == String {
+    /// The text, or nil when it is missing or empty (senders send `""` for "not set" as often as null).
+    fileprivate var nonEmpty: String? {
+        guard let text = self, !text.isEmpty else { return nil }
+        return text
+    }
+}
