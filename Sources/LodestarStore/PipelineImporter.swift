@@ -8,6 +8,10 @@ public enum IngestFormat: String, Sendable, CaseIterable {
     case ndjson
     /// Generic records as CSV with a header line naming the fields.
     case csv
+    /// Saved GitHub webhook deliveries, one a line: `{"event": "push", "payload": {…}}`.
+    case github
+    /// Saved GitLab webhook deliveries, one a line: `{"event": "Push Hook", "payload": {…}}`.
+    case gitlab
 
     /// The format a file name suggests, NDJSON when it says nothing.
     public init(path: String) {
@@ -65,7 +69,8 @@ public struct PipelineImporter {
     /// reported; with `strict` the first one rolls everything back. `progress` is called now and then with the lines
     /// and bytes read so far.
     public func run(
-        _ sources: [Source], strict: Bool, actor: String, progress: (_ lines: Int, _ bytes: Int) -> Void = { _, _ in }
+        _ sources: [Source], strict: Bool, actor: String, options: WebhookOptions = WebhookOptions(),
+        progress: (_ lines: Int, _ bytes: Int) -> Void = { _, _ in }
     ) throws -> IngestSummary {
         var summary = IngestSummary()
         try self.database.writer.writeWithoutTransaction { db in
@@ -74,57 +79,22 @@ public struct PipelineImporter {
                 var seen = 0
                 var bytes = 0
                 for source in sources {
-                    var header: [String]?
+                    var reader = LineDecoder(format: source.format, options: options)
                     try LineReader(handle: source.handle).forEachLine { number, line in
                         seen += 1
                         bytes += line.count + 1
                         if seen % 20_000 == 0 { progress(seen, bytes) }
-                        let reject = { (reason: String) throws in
+                        switch reader.decode(line) {
+                        case .skip:
+                            break
+                        case .events(let events):
+                            for event in events { try writer.write(event) }
+                            summary.imported += events.count
+                        case .reject(let reason):
                             let rejection = IngestRejection(file: source.name, line: number, reason: reason)
                             if strict { throw StrictImportFailure(rejection: rejection) }
                             summary.rejected += 1
                             if summary.rejections.count < Self.rejectionsKept { summary.rejections.append(rejection) }
-                        }
-                        if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { return }
-                        let record: [String: FlatValue]
-                        switch source.format {
-                        case .ndjson:
-                            do {
-                                record = try FlatJSON.parseObject(line)
-                            } catch let error as FlatJSON.Malformed {
-                                try reject("malformed JSON: \(error.message)")
-                                return
-                            }
-                        case .csv:
-                            guard let text = String(validating: line, as: UTF8.self) else {
-                                try reject("not valid UTF-8")
-                                return
-                            }
-                            let fields: [String]
-                            do {
-                                fields = try CSVLine.fields(Substring(text))
-                            } catch let error as CSVLine.Malformed {
-                                try reject(error.message)
-                                return
-                            }
-                            guard let names = header else {
-                                header = fields.map { $0.trimmingCharacters(in: .whitespaces) }
-                                return
-                            }
-                            guard fields.count == names.count else {
-                                try reject("expected \(names.count) columns (\(names.joined(separator: ","))), found \(fields.count)")
-                                return
-                            }
-                            // Empty cells are absent fields, so one file can hold every record type.
-                            var cells: [String: FlatValue] = [:]
-                            for (name, value) in zip(names, fields) where !value.isEmpty { cells[name] = .string(value) }
-                            record = cells
-                        }
-                        do {
-                            try writer.write(try GenericRecord.event(from: record))
-                            summary.imported += 1
-                        } catch let error as RecordFieldError {
-                            try reject(error.description)
                         }
                     }
                 }
@@ -135,6 +105,89 @@ public struct PipelineImporter {
             }
         }
         return summary
+    }
+}
+
+/// Turns one line of a source into events, or says why it cannot.
+struct LineDecoder {
+    enum Decoded {
+        /// A blank line, a CSV header, or a webhook delivery Lodestar does not use.
+        case skip
+        case events([PipelineEvent])
+        case reject(String)
+    }
+
+    let format: IngestFormat
+    let options: WebhookOptions
+    /// A CSV file's column names, from its first line.
+    var header: [String]?
+
+    init(format: IngestFormat, options: WebhookOptions) {
+        self.format = format
+        self.options = options
+    }
+
+    mutating func decode(_ line: UnsafeBufferPointer<UInt8>) -> Decoded {
+        if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { return .skip }
+        switch self.format {
+        case .ndjson:
+            switch Result(catching: { () throws(FlatJSON.Malformed) in try FlatJSON.parseObject(line) }) {
+            case .success(let record): return Self.generic(record)
+            case .failure(let error): return .reject("malformed JSON: \(error.message)")
+            }
+        case .csv:
+            return self.csv(line)
+        case .github, .gitlab:
+            return self.delivery(line)
+        }
+    }
+
+    static func generic(_ record: [String: FlatValue]) -> Decoded {
+        switch Result(catching: { () throws(RecordFieldError) in try GenericRecord.event(from: record) }) {
+        case .success(let event): return .events([event])
+        case .failure(let error): return .reject(error.description)
+        }
+    }
+
+    mutating func csv(_ line: UnsafeBufferPointer<UInt8>) -> Decoded {
+        guard let text = String(validating: line, as: UTF8.self) else { return .reject("not valid UTF-8") }
+        let fields: [String]
+        switch Result(catching: { () throws(CSVLine.Malformed) in try CSVLine.fields(Substring(text)) }) {
+        case .success(let cells): fields = cells
+        case .failure(let error): return .reject(error.message)
+        }
+        guard let names = self.header else {
+            self.header = fields.map { $0.trimmingCharacters(in: .whitespaces) }
+            return .skip
+        }
+        guard fields.count == names.count else {
+            return .reject("expected \(names.count) columns (\(names.joined(separator: ","))), found \(fields.count)")
+        }
+        // Empty cells are absent fields, so one file can hold every record type.
+        var record: [String: FlatValue] = [:]
+        for (name, value) in zip(names, fields) where !value.isEmpty { record[name] = .string(value) }
+        return Self.generic(record)
+    }
+
+    /// A saved webhook delivery: `{"event": "<X-GitHub-Event or X-Gitlab-Event>", "payload": {…}}`.
+    func delivery(_ line: UnsafeBufferPointer<UInt8>) -> Decoded {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
+            return .reject("malformed JSON: expected an object with \"event\" and \"payload\"")
+        }
+        guard let payload = object["payload"] as? [String: Any], let body = try? JSONSerialization.data(withJSONObject: payload) else {
+            return .reject("payload: is required and must be an object")
+        }
+        let event = object["event"] as? String ?? ""
+        let outcome = Result { () throws(WebhookError) in
+            self.format == .github
+                ? try GitHubWebhook.outcome(event: event, body: body, options: self.options)
+                : try GitLabWebhook.outcome(event: event, body: body, options: self.options)
+        }
+        switch outcome {
+        case .success(.events(let events)): return .events(events)
+        case .success(.ignored): return .skip
+        case .failure(let error): return .reject(error.description)
+        }
     }
 }
 

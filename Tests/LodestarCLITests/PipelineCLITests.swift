@@ -71,3 +71,21 @@ struct PipelineCLITests {
         #expect(metrics.err.contains("--from: '2026-02-30' is not a day"))
     }
 }
+
+extension PipelineCLITests {
+    @Test func backfillsSavedGitHubDeliveries() throws {
+        let path = try self.file(
+            "deliveries.ndjson",
+            """
+            {"event":"ping","payload":{"zen":"Keep it logically awesome."}}
+            {"event":"deployment_status","payload":{"deployment_status":{"state":"success","environment":"production","updated_at":"2026-11-02T10:15:00Z"},"deployment":{"id":42,"sha":"6dcb09b5b57875f334f61aebed695e2e4193db5e","created_at":"2026-11-02T10:05:00Z"},"repository":{"name":"checkout"}}}
+            {"event":"deployment_status","payload":[]}
+
+            """
+        )
+        let ingest = try self.cli.run(["ingest", "--format", "github", path])
+        #expect(ingest.status == 1)
+        #expect(ingest.out.contains("Imported 1 records"))
+        #expect(ingest.err.contains("deliveries.ndjson:3: payload: is required and must be an object"))
+    }
+}

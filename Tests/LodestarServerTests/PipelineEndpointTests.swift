@@ -202,6 +202,20 @@ struct PipelineEndpointTests {
         #expect(stored.map(\.service) == ["checkout"])
     }
 
+    @Test func devLakeClosesAnIncidentItReportedBefore() async throws {
+        let app = try await TestApp()
+        let issue = #"{"issueKey":"INC-7","title":"Checkout errors","type":"INCIDENT","status":"IN_PROGRESS","createdDate":"2026-11-02T10:00:00+00:00"}"#
+        try await app.test { client async throws in
+            #expect(try await Self.postEvents(client, issue, path: "/api/devlake/plugins/webhook/1/issues").status == .accepted)
+            let closed = try await Self.postEvents(client, "", path: "/api/devlake/plugins/webhook/1/issue/INC-7/close")
+            #expect(closed.status == .accepted)
+            let unknown = try await Self.postEvents(client, "", path: "/api/devlake/plugins/webhook/1/issue/INC-8/close")
+            #expect(unknown.status == .notFound)
+        }
+        let incidents = try await PipelineSQLiteRepository(database: app.database).history().incidents
+        #expect(incidents.count == 1 && incidents[0].resolvedAt != nil)
+    }
+
     @Test func metricsAnswerOneGroupPerService() async throws {
         let app = try await TestApp()
         let repository = PipelineSQLiteRepository(database: app.database)

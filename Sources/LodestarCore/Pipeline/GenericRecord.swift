@@ -33,7 +33,7 @@ public enum GenericRecord {
         guard let allowed = Self.fields[type] else {
             throw RecordFieldError(field: "type", message: "unknown type '\(type)'; use change, deployment or incident")
         }
-        if let unknown = record.keys.sorted().first(where: { !allowed.contains($0) }) {
+        if record.keys.contains(where: { !allowed.contains($0) }), let unknown = record.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw RecordFieldError(field: unknown, message: "is not a field of a \(type) record")
         }
         let reader = Reader(record: record)

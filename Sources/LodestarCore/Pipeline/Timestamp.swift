@@ -4,12 +4,19 @@ import Foundation
 /// between date and time, with or without fractional seconds; and epoch seconds (or milliseconds), as text or number.
 public enum Timestamp {
     public static func parse(_ text: String) -> Date? {
-        let text = text.trimmingCharacters(in: .whitespaces)
-        guard !text.isEmpty else { return nil }
-        if text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let number = Double(text) {
-            return self.epoch(number)
+        var text = text
+        return text.withUTF8 { bytes in
+            var start = 0
+            var end = bytes.count
+            while start < end, bytes[start] == 32 || bytes[start] == 9 { start += 1 }
+            while end > start, bytes[end - 1] == 32 || bytes[end - 1] == 9 { end -= 1 }
+            guard start < end else { return nil }
+            let trimmed = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            if trimmed.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }) {
+                return Double(String(decoding: trimmed, as: UTF8.self)).flatMap(self.epoch)
+            }
+            return self.iso8601(trimmed)
         }
-        return self.iso8601(Array(text.utf8))
     }
 
     /// Epoch seconds; values beyond the year 5000 in seconds are taken as milliseconds.
@@ -19,7 +26,7 @@ public enum Timestamp {
     }
 
     /// A hand-written reader: several times faster than the Foundation formatters, which matters at a million events.
-    static func iso8601(_ bytes: [UInt8]) -> Date? {
+    static func iso8601(_ bytes: UnsafeBufferPointer<UInt8>) -> Date? {
         var index = 0
         func digits(_ count: Int) -> Int? {
             guard index + count <= bytes.count else { return nil }

@@ -62,12 +62,15 @@ struct WebhooksController: Sendable {
             throw APIError(.unauthorized, "missing or wrong bearer token", field: "Authorization")
         }
         let path = "/" + context.parameters.getCatchAll().joined(separator: "/")
-        if let close = DevLakeClose(path: path) {
-            let closed = try await self.pipeline.resolveIncident(id: close.incidentId, at: Date())
-            guard closed else { throw APIError(.notFound, "no incident \(close.issueKey) on connection \(close.connection)", field: "issueKey") }
+        let body = try await self.body(of: request)
+        let closed = try Self.parse { () throws(WebhookError) in try DevLakeWebhook.closedIncidentID(path: path, body: body) }
+        if let id = closed {
+            // DevLake's close call names an incident opened earlier: it is resolved now, as DevLake does.
+            guard try await self.pipeline.resolveIncident(id: id, at: Date()) else {
+                throw APIError(.notFound, "no incident \(id) was reported before", field: "issueKey")
+            }
             return EditedResponse(status: .accepted, response: Accepted(stored: 1))
         }
-        let body = try await self.body(of: request)
         let outcome = try Self.parse { () throws(WebhookError) in
             try DevLakeWebhook.outcome(path: path, body: body, options: self.settings.webhooks)
         }
@@ -82,7 +85,7 @@ struct WebhooksController: Sendable {
         }
     }
 
-    static func parse(_ read: () throws(WebhookError) -> WebhookOutcome) throws(APIError) -> WebhookOutcome {
+    static func parse<T>(_ read: () throws(WebhookError) -> T) throws(APIError) -> T {
         do {
             return try read()
         } catch {
@@ -108,20 +111,4 @@ struct WebhooksController: Sendable {
     static let gitlabToken = HTTPField.Name("X-Gitlab-Token")!
     static let gitlabEvent = HTTPField.Name("X-Gitlab-Event")!
     static let gitlabDelivery = HTTPField.Name("X-Gitlab-Event-UUID")!
-}
-
-/// DevLake's `…/webhook/{connection}/issue/{issueKey}/close`: resolves an incident opened earlier.
-struct DevLakeClose {
-    let connection: String
-    let issueKey: String
-
-    init?(path: String) {
-        let parts = path.split(separator: "/").map(String.init)
-        guard parts.count >= 4, parts.last == "close", parts[parts.count - 3] == "issue" else { return nil }
-        self.issueKey = parts[parts.count - 2].removingPercentEncoding ?? parts[parts.count - 2]
-        self.connection = parts[parts.count - 4]
-    }
-
-    /// The id the DevLake parser gives the incident of this issue.
-    var incidentId: String { "devlake-issue-\(self.connection)-\(self.issueKey)" }
 }

@@ -26,21 +26,8 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let path = self.database.path
-        if self.reset {
-            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
-                try FileManager.default.removeItem(atPath: path + suffix)
-            }
-        }
-        let database = try self.database.open()
-        if try await database.hasRounds() {
-            print("\(path) has data already; serving it as it is (use --reset to start again).")
-        } else {
-            let definition = try SurveyFile.load("platform-pulse", folder: self.surveys)
-            let seeded = try await database.seedDemo(definition: definition, lastMonth: Month(containing: Date()))
-            let events = try await database.seedDemoPipeline()
-            print("Created \(path): 5 teams, \(seeded.rounds) monthly rounds, \(seeded.responses) responses,")
-            print("  \(DemoPipeline.demoServices.count) services with a year of pipeline history (\(events) events).")
-        }
+        if self.reset { try Self.remove(databaseAt: path) }
+        try await self.fill(try self.database.open(), path: path)
         let base = "http://\(self.server.host):\(self.server.port)"
         print(
             """
@@ -65,5 +52,25 @@ struct Demo: AsyncParsableCommand {
             """
         )
         try await ServeArguments(server: self.server, databasePath: path).run(logLevel: self.server.logLevel)
+    }
+
+    /// Deletes the database file and its WAL companions.
+    static func remove(databaseAt path: String) throws {
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            try FileManager.default.removeItem(atPath: path + suffix)
+        }
+    }
+
+    /// Seeds an empty database; leaves one with data as it is.
+    func fill(_ database: AppDatabase, path: String) async throws {
+        if try await database.hasRounds() {
+            print("\(path) has data already; serving it as it is (use --reset to start again).")
+            return
+        }
+        let definition = try SurveyFile.load("platform-pulse", folder: self.surveys)
+        let seeded = try await database.seedDemo(definition: definition, lastMonth: Month(containing: Date()))
+        let events = try await database.seedDemoPipeline()
+        print("Created \(path): 5 teams, \(seeded.rounds) monthly rounds, \(seeded.responses) responses,")
+        print("  \(DemoPipeline.demoServices.count) services with a year of pipeline history (\(events) events).")
     }
 }

@@ -19,7 +19,7 @@ struct Ingest: AsyncParsableCommand {
     @Argument(help: "Files to read; - reads standard input.")
     var files: [String]
 
-    @Option(name: .long, help: "ndjson or csv (default: from each file's name, NDJSON unless it ends in .csv).")
+    @Option(name: .long, help: "ndjson, csv, github or gitlab (saved webhook deliveries, one {\"event\", \"payload\"} object a line); default: from each file's name, NDJSON unless it ends in .csv.")
     var format: IngestFormat?
 
     @Flag(name: .long, help: "Import nothing if any record is bad.")

@@ -1,0 +1,422 @@
+import Foundation
+
+/// Turns GitLab webhook deliveries into pipeline events: pushes and merged merge requests give changes, finished
+/// deployments and deploy pipelines give deployments, incident issues give incidents.
+///
+/// Every payload field is read as optional, because GitLab versions and look-alike senders differ in what they include;
+/// a needed field that is missing, or a time that cannot be read, is a `WebhookError` naming the field's path.
+/// GitLab writes most times as `2026-11-02 10:15:00 UTC` or `2026-11-02 10:15:00 +0100`; ISO 8601 and epoch seconds work too.
+public enum GitLabWebhook {
+    /// `event` is the X-Gitlab-Event header value ("Push Hook", "Merge Request Hook", "Deployment Hook", "Pipeline Hook",
+    /// "Issue Hook"…); a "System Hook" delivery is read by its `object_kind`.
+    public static func outcome(event: String, body: Data, options: WebhookOptions) throws(WebhookError) -> WebhookOutcome {
+        var kind = self.kind(of: event)
+        if kind == "system" {
+            let envelope = try self.decode(Envelope.self, from: body)
+            kind = self.kind(of: envelope.objectKind.nonEmpty ?? envelope.eventName.nonEmpty ?? "")
+        }
+        switch kind {
+        case "push": return try self.push(try self.decode(PushHook.self, from: body))
+        case "merge_request": return try self.mergeRequest(try self.decode(MergeRequestHook.self, from: body))
+        case "deployment": return try self.deployment(try self.decode(DeploymentHook.self, from: body))
+        case "pipeline": return try self.pipeline(try self.decode(PipelineHook.self, from: body), options: options)
+        case "issue": return try self.issue(try self.decode(IssueHook.self, from: body), options: options)
+        default: return .ignored("GitLab event \(event.isEmpty ? "(none)" : event) is not used")
+        }
+    }
+
+    /// The hook an X-Gitlab-Event header names, or that a system hook's `object_kind` names.
+    private static func kind(of name: String) -> String {
+        switch name.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "push hook", "push": return "push"
+        case "merge request hook", "merge_request": return "merge_request"
+        case "deployment hook", "deployment": return "deployment"
+        case "pipeline hook", "pipeline": return "pipeline"
+        case "issue hook", "confidential issue hook", "work item hook", "issue", "work_item": return "issue"
+        case "system hook": return "system"
+        default: return ""
+        }
+    }
+
+    // MARK: - Events
+
+    /// One change per pushed commit, oldest first, each linked to the one before it.
+    private static func push(_ hook: PushHook) throws(WebhookError) -> WebhookOutcome {
+        var commits: [(sha: String, committedAt: Date)] = []
+        for (index, commit) in (hook.commits ?? []).enumerated() {
+            let sha = try self.require(commit.id.nonEmpty, "commits[\(index)].id").lowercased()
+            commits.append((sha, try self.require(commit.timestamp, "commits[\(index)].timestamp").date))
+        }
+        if commits.isEmpty { return .ignored("push has no commits") }
+        // Some GitLab versions list the newest commit (`after`) first; put the list oldest first, then order by time.
+        if commits.count > 1, commits[0].sha == hook.after?.lowercased() { commits.reverse() }
+        commits = commits.enumerated().sorted { ($0.element.committedAt, $0.offset) < ($1.element.committedAt, $1.offset) }.map(\.element)
+        // A new branch has `before` all zeros, and GitLab sends at most 20 commits: then `before` is not the first one's parent.
+        let truncated = (hook.totalCommitsCount ?? commits.count) > commits.count
+        var parent = hook.before.nonEmpty.flatMap { $0.allSatisfy { $0 == "0" } || truncated ? nil : $0.lowercased() }
+        let service = self.service(hook.project, hook.repository)
+        var events: [PipelineEvent] = []
+        for commit in commits {
+            events.append(.change(ChangeEvent(sha: commit.sha, service: service, committedAt: commit.committedAt, parent: parent)))
+            parent = commit.sha
+        }
+        return .events(events)
+    }
+
+    /// A merged merge request: its merge commit, dated from the request's opening so squash merges keep their lead time.
+    private static func mergeRequest(_ hook: MergeRequestHook) throws(WebhookError) -> WebhookOutcome {
+        let attributes = try self.require(hook.objectAttributes, "object_attributes")
+        let merging = attributes.action == "merge"
+        guard merging || attributes.state == "merged" else {
+            return .ignored("merge request action \(attributes.action ?? attributes.state ?? "(none)") is not a merge")
+        }
+        // Later updates of a merged request would date the merge from the update; only the merge itself may fall back.
+        guard let mergedAt = attributes.mergedAt ?? (merging ? attributes.updatedAt : nil) else {
+            return .ignored("update of a merged merge request without merged_at")
+        }
+        let sha = try self.require(attributes.mergeCommitSHA.nonEmpty ?? attributes.lastCommit?.id.nonEmpty, "object_attributes.merge_commit_sha")
+        let change = ChangeEvent(
+            sha: sha.lowercased(), service: self.service(hook.project, hook.repository), authoredAt: attributes.createdAt?.date,
+            committedAt: mergedAt.date, prMergedAt: mergedAt.date
+        )
+        return .events([.change(change)])
+    }
+
+    /// A deployment that reached success or failure; canceled and running deployments are not outcomes.
+    private static func deployment(_ hook: DeploymentHook) throws(WebhookError) -> WebhookOutcome {
+        let status = try self.require(hook.status.nonEmpty, "status")
+        guard let result = DeploymentResult(parsing: status) else { return .ignored("deployment status \(status) is not an outcome") }
+        // The hook carries the full sha only inside `commit_url`.
+        let commitURLSHA = hook.commitURL.nonEmpty.flatMap { $0.split(separator: "/").last.map(String.init) }
+        let sha = try self.require(hook.sha.nonEmpty ?? commitURLSHA ?? hook.shortSHA.nonEmpty, "commit_url").lowercased()
+        let service = self.service(hook.project, nil)
+        let environment = hook.environment.nonEmpty ?? "production"
+        let finishedAt = try self.require(hook.statusChangedAt ?? hook.deployable?.finishedAt, "status_changed_at").date
+        let id = hook.deploymentID.map { "gitlab-deployment-\($0.text)" }
+            ?? "gitlab-deployment-\(hook.project?.id?.text ?? service)-\(sha)-\(environment)"
+        let event = DeploymentEvent(
+            id: id, service: service, environment: environment, shas: [sha], startedAt: hook.deployable?.startedAt?.date,
+            finishedAt: finishedAt, result: result
+        )
+        return .events([.deployment(event)])
+    }
+
+    /// A finished pipeline that deploys: its name (or ref) matches the deploy pattern, or a job that ran has a matching
+    /// stage or name. The environment is that job's, else production.
+    private static func pipeline(_ hook: PipelineHook, options: WebhookOptions) throws(WebhookError) -> WebhookOutcome {
+        let attributes = try self.require(hook.objectAttributes, "object_attributes")
+        let status = try self.require(attributes.status.nonEmpty, "object_attributes.status")
+        guard let result = DeploymentResult(parsing: status) else { return .ignored("pipeline status \(status) is not an outcome") }
+        let pattern = try self.regularExpression(options.deployWorkflowPattern, option: "deploy workflow pattern")
+        let name = attributes.name.nonEmpty ?? attributes.ref ?? ""
+        // Skipped, manual and never-started jobs deployed nothing.
+        let ranJobs = (hook.builds ?? []).filter { DeploymentResult(parsing: $0.status ?? "") != nil }
+        let deployJobs = ranJobs.filter { self.matches(pattern, $0.stage ?? "") || self.matches(pattern, $0.name ?? "") }
+        guard self.matches(pattern, name) || !deployJobs.isEmpty else {
+            return .ignored("pipeline \(name) has no name or job matching the deploy pattern \(options.deployWorkflowPattern)")
+        }
+        let id = try self.require(attributes.id, "object_attributes.id").text
+        let sha = try self.require(attributes.sha.nonEmpty, "object_attributes.sha").lowercased()
+        let environment = (deployJobs + ranJobs).lazy.compactMap { $0.environment?.name.nonEmpty }.first ?? "production"
+        let startedAt = attributes.createdAt?.date
+        let endFromDuration: Date? = startedAt.flatMap { start in attributes.duration.map { start.addingTimeInterval($0) } }
+        let lastJobEnd: Date? = ranJobs.compactMap { $0.finishedAt?.date }.max()
+        // A finished pipeline without any end time is being reported as it ends.
+        let finishedAt = attributes.finishedAt?.date ?? endFromDuration ?? lastJobEnd ?? Date()
+        let event = DeploymentEvent(
+            id: "gitlab-pipeline-\(id)", service: self.service(hook.project, nil), environment: environment, shas: [sha],
+            startedAt: startedAt, finishedAt: finishedAt, result: result
+        )
+        return .events([.deployment(event)])
+    }
+
+    /// An incident issue (GitLab's incident type, or the incident label); its id depends only on project and iid.
+    private static func issue(_ hook: IssueHook, options: WebhookOptions) throws(WebhookError) -> WebhookOutcome {
+        let attributes = try self.require(hook.objectAttributes, "object_attributes")
+        let labels = (hook.labels ?? []) + (attributes.labels ?? [])
+        let incidentLabel = options.incidentLabel.lowercased()
+        let isIncident =
+            attributes.issueType?.lowercased() == "incident" || attributes.type?.lowercased() == "incident"
+            || labels.contains { $0.title?.lowercased() == incidentLabel }
+        guard isIncident else { return .ignored("issue is not an incident nor labelled \(options.incidentLabel)") }
+        let iid = try self.require(attributes.iid, "object_attributes.iid").text
+        let openedAt = try self.require(attributes.createdAt, "object_attributes.created_at").date
+        let resolvedAt: Date?
+        switch attributes.action {
+        case "close": resolvedAt = try self.require(attributes.closedAt ?? attributes.updatedAt, "object_attributes.closed_at").date
+        case "reopen": resolvedAt = nil
+        default: resolvedAt = (attributes.closedAt ?? (attributes.state == "closed" ? attributes.updatedAt : nil))?.date
+        }
+        let service = self.service(hook.project, hook.repository)
+        let text = (attributes.title ?? "") + "\n" + (attributes.description ?? "")
+        let rootCause = try self.firstCapture(of: options.rootCausePattern, in: text)
+        let incident = IncidentEvent(
+            id: "gitlab-issue-\(hook.project?.id?.text ?? service)#\(iid)", service: service, title: attributes.title,
+            openedAt: openedAt, resolvedAt: resolvedAt, rootCauseSHA: rootCause?.lowercased()
+        )
+        return .events([.incident(incident)])
+    }
+
+    // MARK: - Helpers
+
+    /// The project's name, else the last part of its path, else the repository's name.
+    private static func service(_ project: Project?, _ repository: Repository?) -> String {
+        let pathName = project?.pathWithNamespace.nonEmpty?.split(separator: "/").last.map(String.init)
+        return project?.name.nonEmpty ?? pathName ?? repository?.name.nonEmpty ?? defaultServiceName
+    }
+
+    private static func require<Value>(_ value: Value?, _ field: String) throws(WebhookError) -> Value {
+        guard let value else { throw WebhookError(field: field, message: "is required") }
+        return value
+    }
+
+    private static func regularExpression(_ pattern: String, option: String) throws(WebhookError) -> NSRegularExpression {
+        do {
+            return try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+        } catch {
+            throw WebhookError(field: "", message: "the \(option) '\(pattern)' is not a valid regular expression")
+        }
+    }
+
+    private static func matches(_ expression: NSRegularExpression, _ text: String) -> Bool {
+        expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+
+    /// The pattern's first capture group (or whole match, for a pattern without groups) at its first match.
+    private static func firstCapture(of pattern: String, in text: String) throws(WebhookError) -> String? {
+        let expression = try self.regularExpression(pattern, option: "root cause pattern")
+        guard let match = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
+        guard let range = Range(match.range(at: match.numberOfRanges > 1 ? 1 : 0), in: text) else { return nil }
+        return String(text[range])
+    }
+
+    private static func decode<Hook: Decodable>(_ type: Hook.Type, from body: Data) throws(WebhookError) -> Hook {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(type, from: body)
+        } catch let error as DecodingError {
+            throw self.webhookError(error)
+        } catch {
+            throw WebhookError(field: "", message: "malformed JSON: \(error.localizedDescription)")
+        }
+    }
+
+    /// Names the field at fault as GitLab spells it, as a path like `commits[1].timestamp`.
+    private static func webhookError(_ error: DecodingError) -> WebhookError {
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            let reason = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            return WebhookError(field: "", message: "malformed JSON: \(reason ?? context.debugDescription)")
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+            return WebhookError(field: "", message: "malformed JSON: the body must be a JSON object")
+        case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return WebhookError(field: self.path(context.codingPath), message: context.debugDescription)
+        case .keyNotFound(let key, let context):
+            return WebhookError(field: self.path(context.codingPath + [key]), message: "is required")
+        @unknown default:
+            return WebhookError(field: "", message: "\(error)")
+        }
+    }
+
+    /// The decoder converts GitLab's snake_case keys to camelCase; errors name them in GitLab's spelling again.
+    private static func path(_ codingPath: [any CodingKey]) -> String {
+        codingPath.reduce(into: "") { path, key in
+            if let index = key.intValue {
+                path += "[\(index)]"
+            } else {
+                let name = key.stringValue.reduce(into: "") { $0 += $1.isUppercase ? "_\($1.lowercased())" : String($1) }
+                path += path.isEmpty ? name : ".\(name)"
+            }
+        }
+    }
+}
+
+// MARK: - Payloads (keys are GitLab's snake_case, converted by the decoder)
+
+/// A time as GitLab writes it (`2026-11-02 10:15:00 UTC`), as ISO 8601 text, or as epoch seconds.
+private struct FlexibleDate: Decodable {
+    let date: Date
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Double.self) {
+            guard let date = Timestamp.epoch(number) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(number) is not a time")
+            }
+            self.date = date
+        } else if let text = try? container.decode(String.self) {
+            guard let date = Timestamp.parse(Self.zoneAsOffset(text)) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "'\(text)' is not a time (ISO 8601, YYYY-MM-DD hh:mm:ss UTC or epoch seconds)"
+                )
+            }
+            self.date = date
+        } else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "must be a time (text or epoch seconds)")
+        }
+    }
+
+    /// `Timestamp` reads `Z` and numeric offsets but not a zone name: GitLab's trailing ` UTC` becomes `Z`.
+    private static func zoneAsOffset(_ text: String) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.uppercased().hasSuffix("UTC") else { return trimmed }
+        return trimmed.dropLast(3).trimmingCharacters(in: .whitespaces) + "Z"
+    }
+}
+
+/// An id GitLab sends as a number and other senders may send as text.
+private struct FlexibleID: Decodable {
+    let text: String
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int.self) {
+            self.text = String(number)
+        } else {
+            self.text = try container.decode(String.self)
+        }
+    }
+}
+
+private struct Label: Decodable {
+    var title: String?
+}
+
+private struct Envelope: Decodable {
+    var objectKind: String?
+    var eventName: String?
+}
+
+private struct Project: Decodable {
+    var id: FlexibleID?
+    var name: String?
+    var pathWithNamespace: String?
+}
+
+private struct Repository: Decodable {
+    var name: String?
+}
+
+private struct PushHook: Decodable {
+    var before: String?
+    var after: String?
+    var totalCommitsCount: Int?
+    var commits: [Commit]?
+    var project: Project?
+    var repository: Repository?
+
+    struct Commit: Decodable {
+        var id: String?
+        var timestamp: FlexibleDate?
+    }
+}
+
+private struct MergeRequestHook: Decodable {
+    var objectAttributes: Attributes?
+    var project: Project?
+    var repository: Repository?
+
+    struct Attributes: Decodable {
+        var action: String?
+        var state: String?
+        var mergeCommitSHA: String?
+        var lastCommit: Commit?
+        var createdAt: FlexibleDate?
+        var updatedAt: FlexibleDate?
+        var mergedAt: FlexibleDate?
+
+        // The snake_case conversion gives `mergeCommitSha`; the property keeps Swift's SHA spelling.
+        enum CodingKeys: String, CodingKey {
+            case action, state, lastCommit, createdAt, updatedAt, mergedAt
+            case mergeCommitSHA = "mergeCommitSha"
+        }
+    }
+
+    struct Commit: Decodable {
+        var id: String?
+    }
+}
+
+private struct DeploymentHook: Decodable {
+    var status: String?
+    var statusChangedAt: FlexibleDate?
+    var deploymentID: FlexibleID?
+    var environment: String?
+    var sha: String?
+    var shortSHA: String?
+    var commitURL: String?
+    var deployable: Deployable?
+    var project: Project?
+
+    enum CodingKeys: String, CodingKey {
+        case status, statusChangedAt, environment, sha, deployable, project
+        case deploymentID = "deploymentId"
+        case shortSHA = "shortSha"
+        case commitURL = "commitUrl"
+    }
+
+    /// Not in GitLab's own payload; read when a sender adds the job's times.
+    struct Deployable: Decodable {
+        var startedAt: FlexibleDate?
+        var finishedAt: FlexibleDate?
+    }
+}
+
+private struct PipelineHook: Decodable {
+    var objectAttributes: Attributes?
+    var builds: [Build]?
+    var project: Project?
+
+    struct Attributes: Decodable {
+        var id: FlexibleID?
+        var name: String?
+        var ref: String?
+        var sha: String?
+        var status: String?
+        var createdAt: FlexibleDate?
+        var finishedAt: FlexibleDate?
+        var duration: Double?
+    }
+
+    struct Build: Decodable {
+        var name: String?
+        var stage: String?
+        var status: String?
+        var finishedAt: FlexibleDate?
+        var environment: Environment?
+    }
+
+    struct Environment: Decodable {
+        var name: String?
+    }
+}
+
+private struct IssueHook: Decodable {
+    var objectAttributes: Attributes?
+    var labels: [Label]?
+    var project: Project?
+    var repository: Repository?
+
+    struct Attributes: Decodable {
+        var iid: FlexibleID?
+        var title: String?
+        var description: String?
+        var action: String?
+        var state: String?
+        var issueType: String?
+        var type: String?
+        var labels: [Label]?
+        var createdAt: FlexibleDate?
+        var updatedAt: FlexibleDate?
+        var closedAt: FlexibleDate?
+    }
+}
+
+extension Optional where Wrapped == String {
+    /// The text, or nil when it is missing or empty (GitLab sends `""` for "not set" as often as null).
+    fileprivate var nonEmpty: String? {
+        guard let text = self, !text.isEmpty else { return nil }
+        return text
+    }
+}
