@@ -46,7 +46,9 @@ public struct DeliveryFacts: Sendable {
         var changesByService: [String: [String: ChangeEvent]] = [:]
         for change in history.changes { changesByService[change.service, default: [:]][change.sha] = change }
         var shipped: [ShippedChange] = []
-        // sha → the production deployments that carried it (finish, id), across services, for root causes.
+        // sha → the production deployments that carried it (finish, id), across services, for root causes. Only
+        // shas an incident names (by their first seven characters) are kept: incidents are few, commits many.
+        let named = Set(history.incidents.compactMap { $0.rootCauseSHA?.lowercased().prefix(7) })
         var carriedBy: [String: [(Date, String)]] = [:]
         var shippedInService: [String: Set<String>] = [:]
         let pendingByService: [String: [ChangeEvent]] = changesByService.mapValues { $0.values.sorted { ($0.committedAt, $0.sha) < ($1.committedAt, $1.sha) } }
@@ -54,7 +56,7 @@ public struct DeliveryFacts: Sendable {
         for deployment in production where deployment.result == .success {
             let service = deployment.service
             let known = changesByService[service] ?? [:]
-            var done = shippedInService[service] ?? []
+            var done = shippedInService.removeValue(forKey: service) ?? []  // taken out so inserts do not copy it
             var batch: [ChangeEvent] = []
             if let head = deployment.shas.first, known[head] != nil {
                 // Walk back from the deployed commit along push chains until something already shipped.
@@ -94,12 +96,14 @@ public struct DeliveryFacts: Sendable {
                         leadTimeHours: deployment.finishedAt.timeIntervalSince(start) / 3600
                     )
                 )
-                carriedBy[change.sha, default: []].append((deployment.finishedAt, deployment.id))
+                if named.contains(change.sha.prefix(7)) { carriedBy[change.sha, default: []].append((deployment.finishedAt, deployment.id)) }
             }
         }
         // A deployment that failed still carried its commits into production, however briefly.
         for deployment in production where deployment.result != .success {
-            for sha in deployment.shas { carriedBy[sha, default: []].append((deployment.finishedAt, deployment.id)) }
+            for sha in deployment.shas where named.contains(sha.prefix(7)) {
+                carriedBy[sha, default: []].append((deployment.finishedAt, deployment.id))
+            }
         }
         self.shipped = shipped
 

@@ -93,7 +93,8 @@ public enum GenericRecord {
 
         func sha(_ key: String) throws(RecordFieldError) -> String {
             let sha = try self.requiredText(key).lowercased()
-            guard (4...64).contains(sha.count), sha.allSatisfy(\.isHexDigit) else {
+            let isHex = sha.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
+            guard (4...64).contains(sha.utf8.count), isHex else {
                 throw RecordFieldError(field: key, message: "'\(sha)' is not a commit sha (4 to 64 hex digits)")
             }
             return sha

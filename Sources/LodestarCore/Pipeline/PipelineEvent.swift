@@ -29,6 +29,10 @@ public enum DeploymentResult: String, Sendable, Codable, CaseIterable {
 
     /// Reads the many spellings CI systems use; nil for states that are not an end (queued, in progress).
     public init?(parsing text: String) {
+        if let exact = DeploymentResult(rawValue: text) {
+            self = exact
+            return
+        }
         switch text.lowercased().replacingOccurrences(of: "-", with: "_") {
         case "success", "succeeded", "successful", "passed", "ok", "deployed", "done": self = .success
         case "failure", "failed", "error", "errored", "canceled_with_failure": self = .failure
@@ -98,6 +102,10 @@ public enum EnvironmentKind: String, Sendable, Codable {
 
     /// `prd-…`, `prod…`, `production…`, `live` → production; everything else (`dev-`, `int-`, `stg-`, `staging`…) → other.
     public init(name: String) {
+        if name == "production" {
+            self = .production
+            return
+        }
         let name = name.lowercased().trimmingCharacters(in: .whitespaces)
         let productionNames = ["prd", "prod", "production", "live"]
         let first = name.split(whereSeparator: { "-_/. ".contains($0) }).first.map(String.init) ?? name

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import LodestarCore
 
 /// A row of `surveyRound`.
@@ -41,11 +42,33 @@ struct RoundRecord: Codable, FetchableRecord, MutablePersistableRecord {
         guard let id, let mode = SurveyRound.Mode(rawValue: self.mode), let status = SurveyRound.Status(rawValue: self.status) else {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "surveyRound \(self.month) has an unreadable mode or status")
         }
-        let definition = try JSONDecoder().decode(SurveyDefinition.self, from: Data(self.definition.utf8))
+        let definition = try Self.decodedDefinitions.definition(json: self.definition)
         return SurveyRound(
             id: id, month: try Month(parsing: self.month), mode: mode, status: status,
             definition: definition, openedAt: self.openedAt, closedAt: self.closedAt
         )
+    }
+}
+
+extension RoundRecord {
+    /// Every answer looks its round up, and decoding the frozen definition costs more than the rest of the lookup.
+    /// The JSON text is the key, so a cached value can never be stale.
+    static let decodedDefinitions = DefinitionCache()
+}
+
+/// Decoded survey definitions by their JSON text, a few at most (one per round in use).
+final class DefinitionCache: Sendable {
+    private let entries = Mutex<[String: SurveyDefinition]>([:])
+    private let limit = 32
+
+    func definition(json: String) throws -> SurveyDefinition {
+        if let cached = self.entries.withLock({ $0[json] }) { return cached }
+        let definition = try JSONDecoder().decode(SurveyDefinition.self, from: Data(json.utf8))
+        self.entries.withLock { entries in
+            if entries.count >= self.limit { entries.removeAll() }
+            entries[json] = definition
+        }
+        return definition
     }
 }
 
