@@ -28,6 +28,7 @@ public func buildApplication(
     ResponsesController(service: service, rateLimiter: rateLimiter).addRoutes(to: router.group("api/v1"))
     let pipeline = PipelineSQLiteRepository(database: database)
     let settings = arguments.pipelineSettings
+    try settings.webhooks.validate()
     WebhooksController(pipeline: pipeline, settings: settings).addRoutes(to: router)
     PipelineController(pipeline: pipeline, settings: settings).addRoutes(to: router.group("api/v1"))
 

@@ -138,3 +138,15 @@ struct MetricsQueryTests {
         }
     }
 }
+
+struct WebhookOptionsTests {
+    @Test func namesASettingThatIsNotARegularExpression() {
+        #expect(throws: WebhookError(field: "LODESTAR_DEPLOY_WORKFLOW", message: "'deploy(' is not a regular expression")) {
+            try WebhookOptions(deployWorkflowPattern: "deploy(").validate()
+        }
+    }
+
+    @Test func acceptsTheDefaults() throws {
+        try WebhookOptions().validate()
+    }
+}

@@ -16,6 +16,18 @@ public struct WebhookOptions: Sendable, Equatable {
     }
 }
 
+extension WebhookOptions {
+    /// Checks that both patterns are regular expressions, so a typo stops the server at start instead of failing
+    /// every delivery. The error names the setting.
+    public func validate() throws(WebhookError) {
+        for (name, pattern) in [("LODESTAR_DEPLOY_WORKFLOW", self.deployWorkflowPattern), ("LODESTAR_ROOT_CAUSE_PATTERN", self.rootCausePattern)] {
+            guard (try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive])) != nil else {
+                throw WebhookError(field: name, message: "'\(pattern)' is not a regular expression")
+            }
+        }
+    }
+}
+
 /// What a webhook delivery amounts to.
 public enum WebhookOutcome: Sendable, Equatable {
     /// Events to store (upserted by their source ids, so a redelivery changes nothing).
