@@ -13,9 +13,9 @@ public enum DevLakeWebhook {
         let route = try self.route(path)
         switch route.action {
         case .deployments:
-            return try self.deployments(try self.decode(DeploymentRequest.self, from: body))
+            return try self.deployments(try WebhookDecoding.decode(DeploymentRequest.self, from: body, convertSnakeCase: true))
         case .issues:
-            return try self.issue(try self.decode(IssueRequest.self, from: body), connection: route.connection, options: options)
+            return try self.issue(try WebhookDecoding.decode(IssueRequest.self, from: body, convertSnakeCase: true), connection: route.connection, options: options)
         case .close:
             let key = try self.issueKeyToClose(route, body: body)
             return .ignored("closing DevLake issue \(key) needs the stored incident; see closedIncidentID(path:body:)")
@@ -71,7 +71,7 @@ public enum DevLakeWebhook {
 
     private static func issueKeyToClose(_ route: (connection: String, action: Action), body: Data) throws(WebhookError) -> String {
         if case .close(let key?) = route.action { return key }
-        return try self.require((try self.decode(CloseRequest.self, from: body).issueKey?.text).nonEmpty, "issueKey")
+        return try WebhookDecoding.require((try WebhookDecoding.decode(CloseRequest.self, from: body, convertSnakeCase: true).issueKey?.text).nonEmpty, "issueKey")
     }
 
     private static func incidentID(connection: String, issueKey: String) -> String {
@@ -101,7 +101,7 @@ public enum DevLakeWebhook {
         var services: Set<String> = []
         var unfinished: [String] = []
         for (commit, shaField) in commits {
-            let sha = try self.require(commit.commitSha.nonEmpty, shaField).lowercased()
+            let sha = try WebhookDecoding.require(commit.commitSha.nonEmpty, shaField).lowercased()
             let service = request.service.nonEmpty ?? self.repositoryName(commit.repoUrl) ?? defaultServiceName
             services.insert(service)
             let resultText = commit.result.nonEmpty ?? request.result.nonEmpty ?? "SUCCESS"
@@ -134,13 +134,13 @@ public enum DevLakeWebhook {
 
     /// An issue of type `INCIDENT`; other types (`BUG`, `REQUIREMENT`…) are not incidents.
     private static func issue(_ request: IssueRequest, connection: String, options: WebhookOptions) throws(WebhookError) -> WebhookOutcome {
-        let key = try self.require((request.issueKey?.text).nonEmpty, "issueKey")
-        let openedAt = try self.require(request.createdDate, "createdDate").date
+        let key = try WebhookDecoding.require((request.issueKey?.text).nonEmpty, "issueKey")
+        let openedAt = try WebhookDecoding.require(request.createdDate, "createdDate").date
         guard request.type?.uppercased() == "INCIDENT" else { return .ignored("issue type \(request.type ?? "(none)") is not INCIDENT") }
         let done = request.status?.uppercased() == "DONE"
         // DONE without any date was resolved by the time it was sent.
         let resolvedAt = request.resolutionDate?.date ?? (done ? request.updatedDate?.date ?? Date() : nil)
-        let rootCause = try self.firstCapture(of: options.rootCausePattern, in: (request.title ?? "") + "\n" + (request.description ?? ""))
+        let rootCause = try WebhookDecoding.firstCapture(of: options.rootCausePattern, in: (request.title ?? "") + "\n" + (request.description ?? ""))
         let incident = IncidentEvent(
             id: self.incidentID(connection: connection, issueKey: key), service: request.service.nonEmpty ?? defaultServiceName,
             title: request.title, openedAt: openedAt, resolvedAt: resolvedAt, rootCauseSHA: rootCause?.lowercased()
@@ -158,63 +158,7 @@ public enum DevLakeWebhook {
         return name.isEmpty ? nil : name
     }
 
-    private static func require<Value>(_ value: Value?, _ field: String) throws(WebhookError) -> Value {
-        guard let value else { throw WebhookError(field: field, message: "is required") }
-        return value
-    }
 
-    /// The pattern's first capture group (or whole match, for a pattern without groups) at its first match.
-    private static func firstCapture(of pattern: String, in text: String) throws(WebhookError) -> String? {
-        let expression: NSRegularExpression
-        do {
-            expression = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
-        } catch {
-            throw WebhookError(field: "", message: "the root cause pattern '\(pattern)' is not a valid regular expression")
-        }
-        guard let match = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
-        guard let range = Range(match.range(at: match.numberOfRanges > 1 ? 1 : 0), in: text) else { return nil }
-        return String(text[range])
-    }
-
-    private static func decode<Request: Decodable>(_ type: Request.Type, from body: Data) throws(WebhookError) -> Request {
-        let decoder = JSONDecoder()
-        // Lets `commit_sha` and `commitSha`, `issue_key` and `issueKey` fill the same property.
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        do {
-            return try decoder.decode(type, from: body)
-        } catch let error as DecodingError {
-            throw self.webhookError(error)
-        } catch {
-            throw WebhookError(field: "", message: "malformed JSON: \(error.localizedDescription)")
-        }
-    }
-
-    /// Names the field at fault, in DevLake's camelCase, as a path like `deploymentCommits[1].finishedDate`.
-    private static func webhookError(_ error: DecodingError) -> WebhookError {
-        switch error {
-        case .dataCorrupted(let context) where context.codingPath.isEmpty:
-            let reason = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return WebhookError(field: "", message: "malformed JSON: \(reason ?? context.debugDescription)")
-        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
-            return WebhookError(field: "", message: "malformed JSON: the body must be a JSON object")
-        case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context):
-            return WebhookError(field: self.path(context.codingPath), message: context.debugDescription)
-        case .keyNotFound(let key, let context):
-            return WebhookError(field: self.path(context.codingPath + [key]), message: "is required")
-        @unknown default:
-            return WebhookError(field: "", message: "\(error)")
-        }
-    }
-
-    private static func path(_ codingPath: [any CodingKey]) -> String {
-        codingPath.reduce(into: "") { path, key in
-            if let index = key.intValue {
-                path += "[\(index)]"
-            } else {
-                path += path.isEmpty ? key.stringValue : ".\(key.stringValue)"
-            }
-        }
-    }
 }
 
 /// The commits of one repository in a deployment, gathered into one event.
@@ -235,42 +179,6 @@ private struct Deployed {
 }
 
 // MARK: - Payloads (snake_case keys are converted to camelCase by the decoder)
-
-/// A time sent as ISO 8601 text (DevLake's form, `2020-01-01T12:00:00+00:00`) or as epoch seconds.
-private struct FlexibleDate: Decodable {
-    let date: Date
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let number = try? container.decode(Double.self) {
-            guard let date = Timestamp.epoch(number) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(number) is not a time")
-            }
-            self.date = date
-        } else if let text = try? container.decode(String.self) {
-            guard let date = Timestamp.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a time (ISO 8601 or epoch seconds)")
-            }
-            self.date = date
-        } else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "must be a time (ISO 8601 text or epoch seconds)")
-        }
-    }
-}
-
-/// An id or key sent as text or as a number.
-private struct FlexibleID: Decodable {
-    let text: String
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let number = try? container.decode(Int.self) {
-            self.text = String(number)
-        } else {
-            self.text = try container.decode(String.self)
-        }
-    }
-}
 
 private struct DeploymentRequest: Decodable {
     var id: FlexibleID?

@@ -12,11 +12,11 @@ public enum GitHubWebhook {
         switch event {
         case "ping": return .ignored("ping")
         case "deployment": return .ignored("deployment created; its status decides")
-        case "push": return try self.push(try self.decode(PushPayload.self, from: body))
-        case "pull_request": return try self.pullRequest(try self.decode(PullRequestPayload.self, from: body))
-        case "deployment_status": return try self.deploymentStatus(try self.decode(DeploymentStatusPayload.self, from: body))
-        case "workflow_run": return try self.workflowRun(try self.decode(WorkflowRunPayload.self, from: body), options: options)
-        case "issues": return try self.issue(try self.decode(IssuesPayload.self, from: body), options: options)
+        case "push": return try self.push(try WebhookDecoding.decode(PushPayload.self, from: body))
+        case "pull_request": return try self.pullRequest(try WebhookDecoding.decode(PullRequestPayload.self, from: body))
+        case "deployment_status": return try self.deploymentStatus(try WebhookDecoding.decode(DeploymentStatusPayload.self, from: body))
+        case "workflow_run": return try self.workflowRun(try WebhookDecoding.decode(WorkflowRunPayload.self, from: body), options: options)
+        case "issues": return try self.issue(try WebhookDecoding.decode(IssuesPayload.self, from: body), options: options)
         default: return .ignored("event \(event.isEmpty ? "(none)" : event) is not used")
         }
     }
@@ -33,8 +33,8 @@ public enum GitHubWebhook {
         var parent = payload.before.nonEmpty.flatMap { $0.allSatisfy { $0 == "0" } ? nil : $0.lowercased() }
         var events: [PipelineEvent] = []
         for (index, commit) in commits.enumerated() {
-            let sha = try self.require(commit.id.nonEmpty, "commits[\(index)].id").lowercased()
-            let committedAt = try self.require(commit.timestamp, "commits[\(index)].timestamp").date
+            let sha = try WebhookDecoding.require(commit.id.nonEmpty, "commits[\(index)].id").lowercased()
+            let committedAt = try WebhookDecoding.require(commit.timestamp, "commits[\(index)].timestamp").date
             let authoredAt = commit.author?.date?.date ?? committedAt
             events.append(.change(ChangeEvent(sha: sha, service: service, authoredAt: authoredAt, committedAt: committedAt, parent: parent)))
             parent = sha
@@ -45,10 +45,10 @@ public enum GitHubWebhook {
     /// A merged pull request: its merge commit, dated from the PR's opening so squash merges keep their lead time.
     private static func pullRequest(_ payload: PullRequestPayload) throws(WebhookError) -> WebhookOutcome {
         guard payload.action == "closed" else { return .ignored("pull request action \(payload.action ?? "(none)") is not a merge") }
-        let pullRequest = try self.require(payload.pullRequest, "pull_request")
+        let pullRequest = try WebhookDecoding.require(payload.pullRequest, "pull_request")
         guard pullRequest.merged == true || pullRequest.mergedAt != nil else { return .ignored("pull request closed without merging") }
-        let mergedAt = try self.require(pullRequest.mergedAt, "pull_request.merged_at").date
-        let sha = try self.require(pullRequest.mergeCommitSHA.nonEmpty, "pull_request.merge_commit_sha").lowercased()
+        let mergedAt = try WebhookDecoding.require(pullRequest.mergedAt, "pull_request.merged_at").date
+        let sha = try WebhookDecoding.require(pullRequest.mergeCommitSHA.nonEmpty, "pull_request.merge_commit_sha").lowercased()
         let change = ChangeEvent(
             sha: sha, service: self.service(of: payload.repository), authoredAt: pullRequest.createdAt?.date, committedAt: mergedAt,
             prMergedAt: mergedAt
@@ -58,13 +58,13 @@ public enum GitHubWebhook {
 
     /// A deployment that reached an end state.
     private static func deploymentStatus(_ payload: DeploymentStatusPayload) throws(WebhookError) -> WebhookOutcome {
-        let status = try self.require(payload.deploymentStatus, "deployment_status")
-        let state = try self.require(status.state.nonEmpty, "deployment_status.state")
+        let status = try WebhookDecoding.require(payload.deploymentStatus, "deployment_status")
+        let state = try WebhookDecoding.require(status.state.nonEmpty, "deployment_status.state")
         guard let result = DeploymentResult(parsing: state) else { return .ignored("deployment status \(state) is not an outcome") }
-        let deployment = try self.require(payload.deployment, "deployment")
-        let sha = try self.require(deployment.sha.nonEmpty, "deployment.sha").lowercased()
+        let deployment = try WebhookDecoding.require(payload.deployment, "deployment")
+        let sha = try WebhookDecoding.require(deployment.sha.nonEmpty, "deployment.sha").lowercased()
         let environment = status.environment.nonEmpty ?? deployment.environment.nonEmpty ?? "production"
-        let finishedAt = try self.require(status.updatedAt ?? status.createdAt, "deployment_status.updated_at").date
+        let finishedAt = try WebhookDecoding.require(status.updatedAt ?? status.createdAt, "deployment_status.updated_at").date
         let event = DeploymentEvent(
             id: "github-deployment-\(deployment.id?.text ?? "\(sha)-\(environment)")", service: self.service(of: payload.repository),
             environment: environment, shas: [sha], startedAt: deployment.createdAt?.date, finishedAt: finishedAt, result: result
@@ -74,11 +74,11 @@ public enum GitHubWebhook {
 
     /// A completed run of a workflow whose name matches the deploy pattern is a production deployment.
     private static func workflowRun(_ payload: WorkflowRunPayload, options: WebhookOptions) throws(WebhookError) -> WebhookOutcome {
-        let run = try self.require(payload.workflowRun, "workflow_run")
+        let run = try WebhookDecoding.require(payload.workflowRun, "workflow_run")
         let completed = payload.action.map { $0 == "completed" } ?? (run.status == "completed")
         guard completed else { return .ignored("workflow run \(payload.action ?? run.status ?? "in progress") has not completed") }
         guard let name = run.name.nonEmpty ?? payload.workflow?.name.nonEmpty else { return .ignored("workflow run has no name") }
-        let pattern = try self.regularExpression(options.deployWorkflowPattern, option: "deploy workflow pattern")
+        let pattern = try WebhookDecoding.regularExpression(options.deployWorkflowPattern, option: "deploy workflow pattern")
         guard pattern.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil else {
             return .ignored("workflow \(name) does not match the deploy pattern \(options.deployWorkflowPattern)")
         }
@@ -88,9 +88,9 @@ public enum GitHubWebhook {
         case "failure", "timed_out": result = .failure
         case let other: return .ignored("workflow run concluded \(other ?? "without a conclusion")")
         }
-        let id = try self.require(run.id, "workflow_run.id").text
-        let sha = try self.require(run.headSHA.nonEmpty, "workflow_run.head_sha").lowercased()
-        let finishedAt = try self.require(run.updatedAt, "workflow_run.updated_at").date
+        let id = try WebhookDecoding.require(run.id, "workflow_run.id").text
+        let sha = try WebhookDecoding.require(run.headSHA.nonEmpty, "workflow_run.head_sha").lowercased()
+        let finishedAt = try WebhookDecoding.require(run.updatedAt, "workflow_run.updated_at").date
         let event = DeploymentEvent(
             id: "github-run-\(id)-\(run.runAttempt ?? 1)", service: self.service(of: payload.repository), environment: "production",
             shas: [sha], startedAt: (run.runStartedAt ?? run.createdAt)?.date, finishedAt: finishedAt, result: result
@@ -100,23 +100,23 @@ public enum GitHubWebhook {
 
     /// An issue carrying the incident label; its id depends only on repository and number, so edits update one incident.
     private static func issue(_ payload: IssuesPayload, options: WebhookOptions) throws(WebhookError) -> WebhookOutcome {
-        let issue = try self.require(payload.issue, "issue")
+        let issue = try WebhookDecoding.require(payload.issue, "issue")
         var labels = issue.labels ?? []
         if payload.action == "labeled", let label = payload.label { labels.append(label) }
         let incidentLabel = options.incidentLabel.lowercased()
         guard labels.contains(where: { $0.name?.lowercased() == incidentLabel }) else {
             return .ignored("issue is not labelled \(options.incidentLabel)")
         }
-        let number = try self.require(issue.number, "issue.number").text
-        let openedAt = try self.require(issue.createdAt, "issue.created_at").date
+        let number = try WebhookDecoding.require(issue.number, "issue.number").text
+        let openedAt = try WebhookDecoding.require(issue.createdAt, "issue.created_at").date
         let resolvedAt: Date?
         switch payload.action {
-        case "closed": resolvedAt = try self.require(issue.closedAt ?? issue.updatedAt, "issue.closed_at").date
+        case "closed": resolvedAt = try WebhookDecoding.require(issue.closedAt ?? issue.updatedAt, "issue.closed_at").date
         case "reopened": resolvedAt = nil
         default: resolvedAt = issue.closedAt?.date
         }
         let service = self.service(of: payload.repository)
-        let rootCause = try self.firstCapture(of: options.rootCausePattern, in: (issue.title ?? "") + "\n" + (issue.body ?? ""))
+        let rootCause = try WebhookDecoding.firstCapture(of: options.rootCausePattern, in: (issue.title ?? "") + "\n" + (issue.body ?? ""))
         let incident = IncidentEvent(
             id: "github-issue-\(payload.repository?.fullName.nonEmpty ?? service)#\(number)", service: service, title: issue.title,
             openedAt: openedAt, resolvedAt: resolvedAt, rootCauseSHA: rootCause?.lowercased()
@@ -130,111 +130,10 @@ public enum GitHubWebhook {
         repository?.name.nonEmpty ?? defaultServiceName
     }
 
-    private static func require<Value>(_ value: Value?, _ field: String) throws(WebhookError) -> Value {
-        guard let value else { throw WebhookError(field: field, message: "is required") }
-        return value
-    }
 
-    private static func regularExpression(_ pattern: String, option: String) throws(WebhookError) -> NSRegularExpression {
-        do {
-            return try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
-        } catch {
-            throw WebhookError(field: "", message: "the \(option) '\(pattern)' is not a valid regular expression")
-        }
-    }
-
-    /// The pattern's first capture group (or whole match, for a pattern without groups) at its first match.
-    private static func firstCapture(of pattern: String, in text: String) throws(WebhookError) -> String? {
-        let expression = try self.regularExpression(pattern, option: "root cause pattern")
-        guard let match = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
-        guard let range = Range(match.range(at: match.numberOfRanges > 1 ? 1 : 0), in: text) else { return nil }
-        return String(text[range])
-    }
-
-    private static func decode<Payload: Decodable>(_ type: Payload.Type, from body: Data) throws(WebhookError) -> Payload {
-        do {
-            return try JSONDecoder().decode(type, from: body)
-        } catch let error as DecodingError {
-            throw self.webhookError(error, body: body)
-        } catch {
-            throw WebhookError(field: "", message: "malformed JSON: \(error.localizedDescription)")
-        }
-    }
-
-    /// Names the field at fault as a path like `commits[2].timestamp`.
-    private static func webhookError(_ error: DecodingError, body: Data) -> WebhookError {
-        switch error {
-        case .dataCorrupted(let context) where context.codingPath.isEmpty:
-            return WebhookError(field: "", message: "malformed JSON: \(self.syntaxReason(body) ?? context.debugDescription)")
-        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
-            return WebhookError(field: "", message: "malformed JSON: the body must be a JSON object")
-        case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context):
-            return WebhookError(field: self.path(context.codingPath), message: context.debugDescription)
-        case .keyNotFound(let key, let context):
-            return WebhookError(field: self.path(context.codingPath + [key]), message: "is required")
-        @unknown default:
-            return WebhookError(field: "", message: "\(error)")
-        }
-    }
-
-    /// JSONDecoder only says the data is not valid JSON; JSONSerialization says where ("Invalid value around character 25.").
-    private static func syntaxReason(_ body: Data) -> String? {
-        do {
-            _ = try JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
-            return nil
-        } catch {
-            return (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
-        }
-    }
-
-    private static func path(_ codingPath: [any CodingKey]) -> String {
-        codingPath.reduce(into: "") { path, key in
-            if let index = key.intValue {
-                path += "[\(index)]"
-            } else {
-                path += path.isEmpty ? key.stringValue : ".\(key.stringValue)"
-            }
-        }
-    }
 }
 
 // MARK: - Payloads
-
-/// A time sent as ISO 8601 text or as epoch seconds (GitHub's push `repository.pushed_at` is a number).
-private struct FlexibleDate: Decodable {
-    let date: Date
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let number = try? container.decode(Double.self) {
-            guard let date = Timestamp.epoch(number) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(number) is not a time")
-            }
-            self.date = date
-        } else if let text = try? container.decode(String.self) {
-            guard let date = Timestamp.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a time (ISO 8601 or epoch seconds)")
-            }
-            self.date = date
-        } else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "must be a time (ISO 8601 text or epoch seconds)")
-        }
-    }
-}
-
-/// An id GitHub sends as a number and other senders may send as text.
-private struct FlexibleID: Decodable {
-    let text: String
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let number = try? container.decode(Int.self) {
-            self.text = String(number)
-        } else {
-            self.text = try container.decode(String.self)
-        }
-    }
-}
 
 private struct Repository: Decodable {
     var name: String?

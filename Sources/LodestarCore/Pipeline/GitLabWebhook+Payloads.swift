@@ -4,51 +4,6 @@ import Foundation
 extension GitLabWebhook {
     // MARK: - Payloads (keys are GitLab's snake_case, converted by the decoder)
 
-    /// A time as GitLab writes it (`2026-11-02 10:15:00 UTC`), as ISO 8601 text, or as epoch seconds.
-    struct FlexibleDate: Decodable {
-        let date: Date
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if let number = try? container.decode(Double.self) {
-                guard let date = Timestamp.epoch(number) else {
-                    throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(number) is not a time")
-                }
-                self.date = date
-            } else if let text = try? container.decode(String.self) {
-                guard let date = Timestamp.parse(Self.zoneAsOffset(text)) else {
-                    throw DecodingError.dataCorruptedError(
-                        in: container, debugDescription: "'\(text)' is not a time (ISO 8601, YYYY-MM-DD hh:mm:ss UTC or epoch seconds)"
-                    )
-                }
-                self.date = date
-            } else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "must be a time (text or epoch seconds)")
-            }
-        }
-
-        /// `Timestamp` reads `Z` and numeric offsets but not a zone name: GitLab's trailing ` UTC` becomes `Z`.
-        private static func zoneAsOffset(_ text: String) -> String {
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            guard trimmed.uppercased().hasSuffix("UTC") else { return trimmed }
-            return trimmed.dropLast(3).trimmingCharacters(in: .whitespaces) + "Z"
-        }
-    }
-
-    /// An id GitLab sends as a number and other senders may send as text.
-    struct FlexibleID: Decodable {
-        let text: String
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if let number = try? container.decode(Int.self) {
-                self.text = String(number)
-            } else {
-                self.text = try container.decode(String.self)
-            }
-        }
-    }
-
     struct Label: Decodable {
         var title: String?
     }

@@ -12,15 +12,15 @@ public enum GitLabWebhook {
     public static func outcome(event: String, body: Data, options: WebhookOptions) throws(WebhookError) -> WebhookOutcome {
         var kind = self.kind(of: event)
         if kind == "system" {
-            let envelope = try self.decode(Envelope.self, from: body)
+            let envelope = try WebhookDecoding.decode(Envelope.self, from: body, convertSnakeCase: true, keys: .snakeCase)
             kind = self.kind(of: envelope.objectKind.nonEmpty ?? envelope.eventName.nonEmpty ?? "")
         }
         switch kind {
-        case "push": return try self.push(try self.decode(PushHook.self, from: body))
-        case "merge_request": return try self.mergeRequest(try self.decode(MergeRequestHook.self, from: body))
-        case "deployment": return try self.deployment(try self.decode(DeploymentHook.self, from: body))
-        case "pipeline": return try self.pipeline(try self.decode(PipelineHook.self, from: body), options: options)
-        case "issue": return try self.issue(try self.decode(IssueHook.self, from: body), options: options)
+        case "push": return try self.push(try WebhookDecoding.decode(PushHook.self, from: body, convertSnakeCase: true, keys: .snakeCase))
+        case "merge_request": return try self.mergeRequest(try WebhookDecoding.decode(MergeRequestHook.self, from: body, convertSnakeCase: true, keys: .snakeCase))
+        case "deployment": return try self.deployment(try WebhookDecoding.decode(DeploymentHook.self, from: body, convertSnakeCase: true, keys: .snakeCase))
+        case "pipeline": return try self.pipeline(try WebhookDecoding.decode(PipelineHook.self, from: body, convertSnakeCase: true, keys: .snakeCase), options: options)
+        case "issue": return try self.issue(try WebhookDecoding.decode(IssueHook.self, from: body, convertSnakeCase: true, keys: .snakeCase), options: options)
         default: return .ignored("GitLab event \(event.isEmpty ? "(none)" : event) is not used")
         }
     }
@@ -44,8 +44,8 @@ public enum GitLabWebhook {
     private static func push(_ hook: PushHook) throws(WebhookError) -> WebhookOutcome {
         var commits: [(sha: String, committedAt: Date)] = []
         for (index, commit) in (hook.commits ?? []).enumerated() {
-            let sha = try self.require(commit.id.nonEmpty, "commits[\(index)].id").lowercased()
-            commits.append((sha, try self.require(commit.timestamp, "commits[\(index)].timestamp").date))
+            let sha = try WebhookDecoding.require(commit.id.nonEmpty, "commits[\(index)].id").lowercased()
+            commits.append((sha, try WebhookDecoding.require(commit.timestamp, "commits[\(index)].timestamp").date))
         }
         if commits.isEmpty { return .ignored("push has no commits") }
         // Some GitLab versions list the newest commit (`after`) first; put the list oldest first, then order by time.
@@ -65,7 +65,7 @@ public enum GitLabWebhook {
 
     /// A merged merge request: its merge commit, dated from the request's opening so squash merges keep their lead time.
     private static func mergeRequest(_ hook: MergeRequestHook) throws(WebhookError) -> WebhookOutcome {
-        let attributes = try self.require(hook.objectAttributes, "object_attributes")
+        let attributes = try WebhookDecoding.require(hook.objectAttributes, "object_attributes")
         let merging = attributes.action == "merge"
         guard merging || attributes.state == "merged" else {
             return .ignored("merge request action \(attributes.action ?? attributes.state ?? "(none)") is not a merge")
@@ -74,7 +74,7 @@ public enum GitLabWebhook {
         guard let mergedAt = attributes.mergedAt ?? (merging ? attributes.updatedAt : nil) else {
             return .ignored("update of a merged merge request without merged_at")
         }
-        let sha = try self.require(attributes.mergeCommitSHA.nonEmpty ?? attributes.lastCommit?.id.nonEmpty, "object_attributes.merge_commit_sha")
+        let sha = try WebhookDecoding.require(attributes.mergeCommitSHA.nonEmpty ?? attributes.lastCommit?.id.nonEmpty, "object_attributes.merge_commit_sha")
         let change = ChangeEvent(
             sha: sha.lowercased(), service: self.service(hook.project, hook.repository), authoredAt: attributes.createdAt?.date,
             committedAt: mergedAt.date, prMergedAt: mergedAt.date
@@ -84,14 +84,14 @@ public enum GitLabWebhook {
 
     /// A deployment that reached success or failure; canceled and running deployments are not outcomes.
     private static func deployment(_ hook: DeploymentHook) throws(WebhookError) -> WebhookOutcome {
-        let status = try self.require(hook.status.nonEmpty, "status")
+        let status = try WebhookDecoding.require(hook.status.nonEmpty, "status")
         guard let result = DeploymentResult(parsing: status) else { return .ignored("deployment status \(status) is not an outcome") }
         // The hook carries the full sha only inside `commit_url`.
         let commitURLSHA = hook.commitURL.nonEmpty.flatMap { $0.split(separator: "/").last.map(String.init) }
-        let sha = try self.require(hook.sha.nonEmpty ?? commitURLSHA ?? hook.shortSHA.nonEmpty, "commit_url").lowercased()
+        let sha = try WebhookDecoding.require(hook.sha.nonEmpty ?? commitURLSHA ?? hook.shortSHA.nonEmpty, "commit_url").lowercased()
         let service = self.service(hook.project, nil)
         let environment = hook.environment.nonEmpty ?? "production"
-        let finishedAt = try self.require(hook.statusChangedAt ?? hook.deployable?.finishedAt, "status_changed_at").date
+        let finishedAt = try WebhookDecoding.require(hook.statusChangedAt ?? hook.deployable?.finishedAt, "status_changed_at").date
         let id = hook.deploymentID.map { "gitlab-deployment-\($0.text)" }
             ?? "gitlab-deployment-\(hook.project?.id?.text ?? service)-\(sha)-\(environment)"
         let event = DeploymentEvent(
@@ -104,19 +104,19 @@ public enum GitLabWebhook {
     /// A finished pipeline that deploys: its name (or ref) matches the deploy pattern, or a job that ran has a matching
     /// stage or name. The environment is that job's, else production.
     private static func pipeline(_ hook: PipelineHook, options: WebhookOptions) throws(WebhookError) -> WebhookOutcome {
-        let attributes = try self.require(hook.objectAttributes, "object_attributes")
-        let status = try self.require(attributes.status.nonEmpty, "object_attributes.status")
+        let attributes = try WebhookDecoding.require(hook.objectAttributes, "object_attributes")
+        let status = try WebhookDecoding.require(attributes.status.nonEmpty, "object_attributes.status")
         guard let result = DeploymentResult(parsing: status) else { return .ignored("pipeline status \(status) is not an outcome") }
-        let pattern = try self.regularExpression(options.deployWorkflowPattern, option: "deploy workflow pattern")
+        let pattern = try WebhookDecoding.regularExpression(options.deployWorkflowPattern, option: "deploy workflow pattern")
         let name = attributes.name.nonEmpty ?? attributes.ref ?? ""
         // Skipped, manual and never-started jobs deployed nothing.
         let ranJobs = (hook.builds ?? []).filter { DeploymentResult(parsing: $0.status ?? "") != nil }
-        let deployJobs = ranJobs.filter { self.matches(pattern, $0.stage ?? "") || self.matches(pattern, $0.name ?? "") }
-        guard self.matches(pattern, name) || !deployJobs.isEmpty else {
+        let deployJobs = ranJobs.filter { WebhookDecoding.matches(pattern, $0.stage ?? "") || WebhookDecoding.matches(pattern, $0.name ?? "") }
+        guard WebhookDecoding.matches(pattern, name) || !deployJobs.isEmpty else {
             return .ignored("pipeline \(name) has no name or job matching the deploy pattern \(options.deployWorkflowPattern)")
         }
-        let id = try self.require(attributes.id, "object_attributes.id").text
-        let sha = try self.require(attributes.sha.nonEmpty, "object_attributes.sha").lowercased()
+        let id = try WebhookDecoding.require(attributes.id, "object_attributes.id").text
+        let sha = try WebhookDecoding.require(attributes.sha.nonEmpty, "object_attributes.sha").lowercased()
         let environment = (deployJobs + ranJobs).lazy.compactMap { $0.environment?.name.nonEmpty }.first ?? "production"
         let startedAt = attributes.createdAt?.date
         let endFromDuration: Date? = startedAt.flatMap { start in attributes.duration.map { start.addingTimeInterval($0) } }
@@ -132,24 +132,24 @@ public enum GitLabWebhook {
 
     /// An incident issue (GitLab's incident type, or the incident label); its id depends only on project and iid.
     private static func issue(_ hook: IssueHook, options: WebhookOptions) throws(WebhookError) -> WebhookOutcome {
-        let attributes = try self.require(hook.objectAttributes, "object_attributes")
+        let attributes = try WebhookDecoding.require(hook.objectAttributes, "object_attributes")
         let labels = (hook.labels ?? []) + (attributes.labels ?? [])
         let incidentLabel = options.incidentLabel.lowercased()
         let isIncident =
             attributes.issueType?.lowercased() == "incident" || attributes.type?.lowercased() == "incident"
             || labels.contains { $0.title?.lowercased() == incidentLabel }
         guard isIncident else { return .ignored("issue is not an incident nor labelled \(options.incidentLabel)") }
-        let iid = try self.require(attributes.iid, "object_attributes.iid").text
-        let openedAt = try self.require(attributes.createdAt, "object_attributes.created_at").date
+        let iid = try WebhookDecoding.require(attributes.iid, "object_attributes.iid").text
+        let openedAt = try WebhookDecoding.require(attributes.createdAt, "object_attributes.created_at").date
         let resolvedAt: Date?
         switch attributes.action {
-        case "close": resolvedAt = try self.require(attributes.closedAt ?? attributes.updatedAt, "object_attributes.closed_at").date
+        case "close": resolvedAt = try WebhookDecoding.require(attributes.closedAt ?? attributes.updatedAt, "object_attributes.closed_at").date
         case "reopen": resolvedAt = nil
         default: resolvedAt = (attributes.closedAt ?? (attributes.state == "closed" ? attributes.updatedAt : nil))?.date
         }
         let service = self.service(hook.project, hook.repository)
         let text = (attributes.title ?? "") + "\n" + (attributes.description ?? "")
-        let rootCause = try self.firstCapture(of: options.rootCausePattern, in: text)
+        let rootCause = try WebhookDecoding.firstCapture(of: options.rootCausePattern, in: text)
         let incident = IncidentEvent(
             id: "gitlab-issue-\(hook.project?.id?.text ?? service)#\(iid)", service: service, title: attributes.title,
             openedAt: openedAt, resolvedAt: resolvedAt, rootCauseSHA: rootCause?.lowercased()
@@ -165,71 +165,7 @@ public enum GitLabWebhook {
         return project?.name.nonEmpty ?? pathName ?? repository?.name.nonEmpty ?? defaultServiceName
     }
 
-    private static func require<Value>(_ value: Value?, _ field: String) throws(WebhookError) -> Value {
-        guard let value else { throw WebhookError(field: field, message: "is required") }
-        return value
-    }
 
-    private static func regularExpression(_ pattern: String, option: String) throws(WebhookError) -> NSRegularExpression {
-        do {
-            return try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
-        } catch {
-            throw WebhookError(field: "", message: "the \(option) '\(pattern)' is not a valid regular expression")
-        }
-    }
-
-    private static func matches(_ expression: NSRegularExpression, _ text: String) -> Bool {
-        expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
-    }
-
-    /// The pattern's first capture group (or whole match, for a pattern without groups) at its first match.
-    private static func firstCapture(of pattern: String, in text: String) throws(WebhookError) -> String? {
-        let expression = try self.regularExpression(pattern, option: "root cause pattern")
-        guard let match = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
-        guard let range = Range(match.range(at: match.numberOfRanges > 1 ? 1 : 0), in: text) else { return nil }
-        return String(text[range])
-    }
-
-    private static func decode<Hook: Decodable>(_ type: Hook.Type, from body: Data) throws(WebhookError) -> Hook {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        do {
-            return try decoder.decode(type, from: body)
-        } catch let error as DecodingError {
-            throw self.webhookError(error)
-        } catch {
-            throw WebhookError(field: "", message: "malformed JSON: \(error.localizedDescription)")
-        }
-    }
-
-    /// Names the field at fault as GitLab spells it, as a path like `commits[1].timestamp`.
-    private static func webhookError(_ error: DecodingError) -> WebhookError {
-        switch error {
-        case .dataCorrupted(let context) where context.codingPath.isEmpty:
-            let reason = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return WebhookError(field: "", message: "malformed JSON: \(reason ?? context.debugDescription)")
-        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
-            return WebhookError(field: "", message: "malformed JSON: the body must be a JSON object")
-        case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context):
-            return WebhookError(field: self.path(context.codingPath), message: context.debugDescription)
-        case .keyNotFound(let key, let context):
-            return WebhookError(field: self.path(context.codingPath + [key]), message: "is required")
-        @unknown default:
-            return WebhookError(field: "", message: "\(error)")
-        }
-    }
-
-    /// The decoder converts GitLab's snake_case keys to camelCase; errors name them in GitLab's spelling again.
-    private static func path(_ codingPath: [any CodingKey]) -> String {
-        codingPath.reduce(into: "") { path, key in
-            if let index = key.intValue {
-                path += "[\(index)]"
-            } else {
-                let name = key.stringValue.reduce(into: "") { $0 += $1.isUppercase ? "_\($1.lowercased())" : String($1) }
-                path += path.isEmpty ? name : ".\(name)"
-            }
-        }
-    }
 }
 
 extension Optional where Wrapped == String {
