@@ -29,12 +29,7 @@ public struct MetricsQuery: Sendable, Equatable {
     }
 
     /// A query option that cannot be used: the option's name and why.
-    public struct Invalid: Error, Equatable, CustomStringConvertible {
-        public var field: String
-        public var message: String
-
-        public var description: String { "\(self.field): \(self.message)" }
-    }
+    public typealias Invalid = FieldError
 
     /// The period asked for, as half-open instants: `to` defaults to today, `from` to `defaultDays` before `to`.
     public func period(now: Date) throws(Invalid) -> Period {

@@ -1,17 +1,7 @@
 import Foundation
 
 /// A generic pipeline record — from `POST /api/v1/events` or `lodestar ingest` — that cannot be used.
-public struct RecordFieldError: Error, Equatable, CustomStringConvertible {
-    public var field: String
-    public var message: String
-
-    public init(field: String, message: String) {
-        self.field = field
-        self.message = message
-    }
-
-    public var description: String { self.field.isEmpty ? self.message : "\(self.field): \(self.message)" }
-}
+public typealias RecordFieldError = FieldError
 
 /// The generic record format: one object per event, `type` change, deployment or incident.
 ///

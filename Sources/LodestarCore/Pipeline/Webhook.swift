@@ -36,8 +36,11 @@ public enum WebhookOutcome: Sendable, Equatable {
     case ignored(String)
 }
 
-/// A payload that cannot be read: the field at fault and why. Answered with 400.
-public struct WebhookError: Error, Equatable, CustomStringConvertible {
+/// A webhook payload that cannot be read. Answered with 400.
+public typealias WebhookError = FieldError
+
+/// Input that cannot be used — a webhook payload, a generic record, a query option: the field at fault and why.
+public struct FieldError: Error, Equatable, CustomStringConvertible {
     public var field: String
     public var message: String
 
