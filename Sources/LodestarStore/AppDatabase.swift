@@ -8,6 +8,8 @@ public final class AppDatabase: Sendable {
     public let writer: any DatabaseWriter
     /// Groups concurrent small writes into shared transactions.
     let batcher: WriteBatcher
+    /// Recent round lookups (see `RoundCache`).
+    let rounds = RoundCache()
 
     /// Wraps a connection and brings its schema up to date.
     public init(_ writer: any DatabaseWriter) throws {

@@ -11,7 +11,8 @@ public struct RoundSQLiteRepository: RoundRepository {
     }
 
     public func open(month: Month, mode: SurveyRound.Mode, definition: SurveyDefinition, actor: String) async throws -> SurveyRound {
-        try await self.database.writer.write { db in
+        defer { self.database.rounds.clear() }
+        return try await self.database.writer.write { db in
             if try RoundRecord.all().filter(month: month).fetchCount(db) > 0 { throw SurveyError.roundExists(month) }
             let round = SurveyRound(id: 0, month: month, mode: mode, status: .open, definition: definition, openedAt: Date(), closedAt: nil)
             var record = try RoundRecord(round: round)
@@ -22,7 +23,8 @@ public struct RoundSQLiteRepository: RoundRepository {
     }
 
     public func close(month: Month, actor: String) async throws -> SurveyRound {
-        try await self.database.writer.write { db in
+        defer { self.database.rounds.clear() }
+        return try await self.database.writer.write { db in
             guard var record = try RoundRecord.all().filter(month: month).fetchOne(db) else { throw SurveyError.roundNotOpened(month) }
             guard record.status == SurveyRound.Status.open.rawValue else { throw SurveyError.roundClosed(month) }
             record.status = SurveyRound.Status.closed.rawValue
@@ -34,14 +36,18 @@ public struct RoundSQLiteRepository: RoundRepository {
     }
 
     public func round(for month: Month) async throws -> SurveyRound? {
-        try await self.database.writer.read { db in
-            try RoundRecord.all().filter(month: month).fetchOne(db)?.round()
+        try await self.database.rounds.round(month.description) {
+            try await self.database.writer.read { db in
+                try RoundRecord.all().filter(month: month).fetchOne(db)?.round()
+            }
         }
     }
 
     public func latestOpenRound() async throws -> SurveyRound? {
-        try await self.database.writer.read { db in
-            try RoundRecord.all().open().order(RoundRecord.Columns.month.desc).fetchOne(db)?.round()
+        try await self.database.rounds.round("latest open") {
+            try await self.database.writer.read { db in
+                try RoundRecord.all().open().order(RoundRecord.Columns.month.desc).fetchOne(db)?.round()
+            }
         }
     }
 
