@@ -42,57 +42,36 @@ public struct DeliveryFacts: Sendable {
         let production = history.deployments.filter(\.isProduction).sorted { ($0.finishedAt, $0.id) < ($1.finishedAt, $1.id) }
         self.productionDeployments = production
 
-        // Which change each successful production deployment shipped, service by service.
-        var changesByService: [String: [String: ChangeEvent]] = [:]
-        for change in history.changes { changesByService[change.service, default: [:]][change.sha] = change }
+        // Which change each successful production deployment shipped, service by service. Commits are numbered
+        // within their service once, so the walk below follows integers instead of hashing commit ids.
+        var laneOf: [String: Int] = [:]
+        var lanes: [ChangeLane] = []
+        for change in history.changes {
+            let lane = laneOf[change.service] ?? {
+                lanes.append(ChangeLane())
+                laneOf[change.service] = lanes.count - 1
+                return lanes.count - 1
+            }()
+            lanes[lane].add(change)
+        }
+        for lane in lanes.indices { lanes[lane].link() }
         var shipped: [ShippedChange] = []
+        shipped.reserveCapacity(history.changes.count)
         // sha → the production deployments that carried it (finish, id), across services, for root causes. Only
         // shas an incident names (by their first seven characters) are kept: incidents are few, commits many.
         let named = Set(history.incidents.compactMap { $0.rootCauseSHA?.lowercased().prefix(7) })
         var carriedBy: [String: [(Date, String)]] = [:]
-        var shippedInService: [String: Set<String>] = [:]
-        let pendingByService: [String: [ChangeEvent]] = changesByService.mapValues { $0.values.sorted { ($0.committedAt, $0.sha) < ($1.committedAt, $1.sha) } }
-        var pendingStart: [String: Int] = [:]
+        var batch: [Int] = []
         for deployment in production where deployment.result == .success {
-            let service = deployment.service
-            let known = changesByService[service] ?? [:]
-            var done = shippedInService.removeValue(forKey: service) ?? []  // taken out so inserts do not copy it
-            var batch: [ChangeEvent] = []
-            if let head = deployment.shas.first, known[head] != nil {
-                // Walk back from the deployed commit along push chains until something already shipped.
-                var cursor: String? = head
-                var steps = 0
-                while let sha = cursor, let change = known[sha], !done.contains(sha), steps < 100_000 {
-                    batch.append(change)
-                    done.insert(sha)
-                    cursor = change.parent
-                    steps += 1
-                }
-            } else {
-                // No chain to follow: every change not yet shipped and made before the deployment ends ships now.
-                let pending = pendingByService[service] ?? []
-                var index = pendingStart[service] ?? 0
-                while index < pending.count, pending[index].committedAt <= deployment.finishedAt {
-                    if !done.contains(pending[index].sha) {
-                        batch.append(pending[index])
-                        done.insert(pending[index].sha)
-                    }
-                    index += 1
-                }
-                pendingStart[service] = index
-            }
-            for sha in deployment.shas.dropFirst() where !done.contains(sha) {
-                if let change = known[sha] {
-                    batch.append(change)
-                    done.insert(sha)
-                }
-            }
-            shippedInService[service] = done
-            for change in batch {
+            guard let lane = laneOf[deployment.service] else { continue }
+            batch.removeAll(keepingCapacity: true)
+            lanes[lane].ship(deployment, into: &batch)
+            for index in batch {
+                let change = lanes[lane].changes[index]
                 let start = min(change.authoredAt ?? change.committedAt, change.committedAt)
                 shipped.append(
                     ShippedChange(
-                        sha: change.sha, service: service, deploymentId: deployment.id, deployedAt: deployment.finishedAt,
+                        sha: change.sha, service: deployment.service, deploymentId: deployment.id, deployedAt: deployment.finishedAt,
                         leadTimeHours: deployment.finishedAt.timeIntervalSince(start) / 3600
                     )
                 )
@@ -147,5 +126,63 @@ public struct DeliveryFacts: Sendable {
             if isBefore(items[middle]) { low = middle + 1 } else { high = middle }
         }
         return low == 0 ? nil : low - 1
+    }
+}
+
+/// One service's changes, numbered, with their parent links, for the shipped-change walk.
+struct ChangeLane {
+    var index: [String: Int] = [:]
+    var changes: [ChangeEvent] = []
+    var parents: [Int] = []
+    var shipped: [Bool] = []
+    /// Change numbers by commit time, and how far the time fallback has shipped along them.
+    var byTime: [Int] = []
+    var pendingStart = 0
+
+    mutating func add(_ change: ChangeEvent) {
+        if let existing = self.index[change.sha] {
+            self.changes[existing] = change
+            return
+        }
+        self.index[change.sha] = self.changes.count
+        self.changes.append(change)
+    }
+
+    /// Resolves parent links and the time order, once every change is in.
+    mutating func link() {
+        self.parents = self.changes.map { change in change.parent.flatMap { self.index[$0] } ?? -1 }
+        self.shipped = Array(repeating: false, count: self.changes.count)
+        self.byTime = self.changes.indices.sorted {
+            (self.changes[$0].committedAt, self.changes[$0].sha) < (self.changes[$1].committedAt, self.changes[$1].sha)
+        }
+    }
+
+    /// Marks and appends to `batch` the changes `deployment` ships: back along the chain from the deployed commit to
+    /// the last shipped one, or, without a known deployed commit, every change not shipped yet made before it ended;
+    /// then any other commits it lists.
+    mutating func ship(_ deployment: DeploymentEvent, into batch: inout [Int]) {
+        if let head = deployment.shas.first, let start = self.index[head] {
+            var cursor = start
+            while cursor >= 0, !self.shipped[cursor] {
+                self.shipped[cursor] = true
+                batch.append(cursor)
+                cursor = self.parents[cursor]
+            }
+        } else {
+            while self.pendingStart < self.byTime.count, self.changes[self.byTime[self.pendingStart]].committedAt <= deployment.finishedAt {
+                let candidate = self.byTime[self.pendingStart]
+                if !self.shipped[candidate] {
+                    self.shipped[candidate] = true
+                    batch.append(candidate)
+                }
+                self.pendingStart += 1
+            }
+        }
+        for sha in deployment.shas.dropFirst() {
+            if let listed = self.index[sha], !self.shipped[listed] {
+                self.shipped[listed] = true
+                batch.append(listed)
+            }
+        }
     }
 }
