@@ -40,8 +40,7 @@ struct Demo: AsyncParsableCommand {
             """
         )
         guard !self.noServe else { return }
-        print(
-            """
+        let banner = """
 
             Serving on \(base)/
               survey form   \(base)/survey
@@ -50,8 +49,7 @@ struct Demo: AsyncParsableCommand {
               health        \(base)/healthz
             Stop with Ctrl-C.
             """
-        )
-        try await ServeArguments(server: self.server, databasePath: path).run(logLevel: self.server.logLevel)
+        try await ServeArguments(server: self.server, databasePath: path).run(logLevel: self.server.logLevel, banner: banner)
     }
 
     /// Deletes the database file and its WAL companions.

@@ -49,11 +49,13 @@ struct ServeArguments: AppArguments {
         self.resourcesPath = server.resources
     }
 
-    /// Builds and runs the server until SIGINT or SIGTERM.
-    func run(logLevel: Logger.Level) async throws {
+    /// Builds and runs the server until SIGINT or SIGTERM; prints `banner` once it is built, so a start-up error
+    /// is never preceded by a promise to listen.
+    func run(logLevel: Logger.Level, banner: String) async throws {
         var logger = Logger(label: "lodestar")
         logger.logLevel = logLevel
         let app = try await buildApplication(self, logger: logger)
+        print(banner)
         try await app.runService()
     }
 }
@@ -66,7 +68,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let arguments = ServeArguments(server: self.server, databasePath: self.database.path)
-        print("Lodestar listening on http://\(self.server.host):\(self.server.port)/ (database \(self.database.path))")
-        try await arguments.run(logLevel: self.server.logLevel)
+        let banner = "Lodestar listening on http://\(self.server.host):\(self.server.port)/ (database \(self.database.path))"
+        try await arguments.run(logLevel: self.server.logLevel, banner: banner)
     }
 }
