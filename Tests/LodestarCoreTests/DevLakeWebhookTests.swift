@@ -4,7 +4,7 @@ import Testing
 @testable import LodestarCore
 
 /// Bodies follow Apache DevLake's webhook plugin documentation (devlake.apache.org, Plugins → Webhook).
-struct DevLakeWebhookTests {
+struct DevLakeWebhookTests: WebhookTesting {
     // MARK: - Deployments
 
     @Test func deploymentToTwoRepositoriesGivesOneDeploymentPerRepository() throws {
@@ -187,25 +187,6 @@ struct DevLakeWebhookTests {
     private func outcome(_ path: String, _ body: String) throws -> WebhookOutcome {
         try DevLakeWebhook.outcome(path: path, body: Data(body.utf8), options: WebhookOptions())
     }
-
-    private func date(_ text: String) -> Date {
-        Timestamp.parse(text) ?? .distantPast
-    }
-
-    private func deployments(_ outcome: WebhookOutcome) throws -> [DeploymentEvent] {
-        guard case .events(let events) = outcome else { throw UnexpectedOutcome(outcome: outcome) }
-        return events.compactMap { if case .deployment(let deployment) = $0 { deployment } else { nil } }
-    }
-
-    private func incidents(_ outcome: WebhookOutcome) throws -> [IncidentEvent] {
-        guard case .events(let events) = outcome else { throw UnexpectedOutcome(outcome: outcome) }
-        return events.compactMap { if case .incident(let incident) = $0 { incident } else { nil } }
-    }
-}
-
-/// A test expected events and got something else.
-private struct UnexpectedOutcome: Error {
-    var outcome: WebhookOutcome
 }
 
 // MARK: - Bodies

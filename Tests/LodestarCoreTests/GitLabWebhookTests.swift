@@ -4,7 +4,7 @@ import Testing
 @testable import LodestarCore
 
 /// Payloads follow GitLab's webhook documentation (docs.gitlab.com, "Webhook events"), trimmed to the fields that matter.
-struct GitLabWebhookTests {
+struct GitLabWebhookTests: WebhookTesting {
     // MARK: - Push Hook
 
     @Test func pushGivesOneChangePerCommitChainedFromBefore() throws {
@@ -240,30 +240,6 @@ struct GitLabWebhookTests {
     private func outcome(_ event: String, _ body: String) throws -> WebhookOutcome {
         try GitLabWebhook.outcome(event: event, body: Data(body.utf8), options: WebhookOptions())
     }
-
-    private func date(_ text: String) -> Date {
-        Timestamp.parse(text) ?? .distantPast
-    }
-
-    private func changes(_ outcome: WebhookOutcome) throws -> [ChangeEvent] {
-        guard case .events(let events) = outcome else { throw UnexpectedOutcome(outcome: outcome) }
-        return events.compactMap { if case .change(let change) = $0 { change } else { nil } }
-    }
-
-    private func deployments(_ outcome: WebhookOutcome) throws -> [DeploymentEvent] {
-        guard case .events(let events) = outcome else { throw UnexpectedOutcome(outcome: outcome) }
-        return events.compactMap { if case .deployment(let deployment) = $0 { deployment } else { nil } }
-    }
-
-    private func incidents(_ outcome: WebhookOutcome) throws -> [IncidentEvent] {
-        guard case .events(let events) = outcome else { throw UnexpectedOutcome(outcome: outcome) }
-        return events.compactMap { if case .incident(let incident) = $0 { incident } else { nil } }
-    }
-}
-
-/// A test expected events and got something else.
-private struct UnexpectedOutcome: Error {
-    var outcome: WebhookOutcome
 }
 
 // MARK: - Payloads
