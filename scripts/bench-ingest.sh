@@ -13,12 +13,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 count=${BENCH_EVENTS:-1000000}
-for tool in sqlite3 /usr/bin/time; do
-  command -v "$tool" >/dev/null || { echo "bench-ingest: $tool is not installed (apt-get install sqlite3 time)" >&2; exit 2; }
-done
+source scripts/lib.sh
+require_tools bench-ingest sqlite3 /usr/bin/time
 
-swift build -c release --scratch-path .build-release --product lodestar >/dev/null
-bin=$(pwd)/.build-release/release/lodestar
+build_release
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -9,12 +9,10 @@ cd "$(dirname "$0")/.."
 duration=${1:-20}
 connections=32
 port=${BENCH_PORT:-18080}
-for tool in wrk sqlite3 curl; do
-  command -v "$tool" >/dev/null || { echo "bench-responses: $tool is not installed (apt-get install $tool)" >&2; exit 2; }
-done
+source scripts/lib.sh
+require_tools bench-responses wrk sqlite3 curl
 
-swift build -c release --scratch-path .build-release --product lodestar >/dev/null
-bin=.build-release/release/lodestar
+build_release
 work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 db="$work/bench.sqlite"
@@ -22,7 +20,7 @@ db="$work/bench.sqlite"
 "$bin" survey open --db "$db" --survey platform-pulse --month 2026-11 --mode open >/dev/null
 "$bin" serve --db "$db" --port "$port" --rate-limit 0 --log-level warning >"$work/server.log" 2>&1 &
 server=$!
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+wait_for_server "$port"
 sleep 2
 idle_kb=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
 awk -v kb="$idle_kb" 'BEGIN { printf "idle resident memory: %.1f MB\n", kb / 1024 }'

@@ -9,12 +9,10 @@ cd "$(dirname "$0")/.."
 duration=${1:-10}
 port=${BENCH_PORT:-18081}
 deliveries=${BENCH_DELIVERIES:-150000}
-for tool in wrk sqlite3 curl python3; do
-  command -v "$tool" >/dev/null || { echo "bench-webhooks: $tool is not installed" >&2; exit 2; }
-done
+source scripts/lib.sh
+require_tools bench-webhooks wrk sqlite3 curl python3
 
-swift build -c release --scratch-path .build-release --product lodestar >/dev/null
-bin=.build-release/release/lodestar
+build_release
 work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 db="$work/bench.sqlite"
@@ -48,7 +46,7 @@ PY
 "$bin" db migrate --db "$db" >/dev/null
 LODESTAR_GITHUB_SECRET=$secret "$bin" serve --db "$db" --port "$port" --log-level warning >"$work/server.log" 2>&1 &
 server=$!
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+wait_for_server "$port"
 
 line=$(BENCH_REQUESTS="$work/requests.lua" wrk -t2 -c32 -d"${duration}s" --latency -s scripts/wrk/webhooks.lua "http://127.0.0.1:$port" | grep '^RESULT')
 rows=$(sqlite3 "$db" "SELECT count(*) FROM deployment")
