@@ -36,7 +36,7 @@ public struct Month: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.month = parts.month!
     }
 
-    public var description: String { String(format: "%04d-%02d", self.year, self.month) }
+    public var description: String { self.year.zeroPadded(4) + "-" + self.month.zeroPadded(2) }
 
     /// The month `count` months later (negative for earlier).
     public func adding(months count: Int) -> Month {
@@ -100,7 +100,6 @@ extension Calendar {
 public enum Day {
     /// Formats the UTC day of `date`.
     public static func string(from date: Date) -> String {
-        let parts = Calendar.utc.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        String(Timestamp.iso8601(date).prefix(10))
     }
 }

@@ -4,6 +4,7 @@ import LodestarCore
 import LodestarResources
 import LodestarStore
 import Logging
+import ServiceLifecycle
 
 /// Builds the server: every dependency is created here and handed to the controllers.
 /// - Parameters:
@@ -32,9 +33,12 @@ public func buildApplication(
     WebhooksController(pipeline: pipeline, settings: settings).addRoutes(to: router)
     PipelineController(pipeline: pipeline, settings: settings).addRoutes(to: router.group("api/v1"))
 
+    let checkpoints = try WALCheckpoints(taking: database).map { CheckpointService(checkpoints: $0, logger: logger) }
+
     return Application(
         router: router,
         configuration: .init(address: .hostname(arguments.hostname, port: arguments.port), serverName: "Lodestar"),
+        services: checkpoints.map { [$0] } ?? [],
         logger: logger
     )
 }

@@ -54,8 +54,9 @@ public struct PipelineImporter {
         self.database = database
     }
 
-    /// A source: a name for messages, an open handle, its format.
-    public struct Source {
+    /// A source: a name for messages, an open handle, its format. Unchecked Sendable because of the handle: an import
+    /// hands it to its reading thread, and only that thread reads it.
+    public struct Source: @unchecked Sendable {
         public var name: String
         public var handle: FileHandle
         public var format: IngestFormat
@@ -80,24 +81,27 @@ public struct PipelineImporter {
             let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
             try db.execute(sql: "PRAGMA cache_size = -\(Self.importCacheKiB)")
             defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
+            // Reading and decoding run on a thread of their own while this one writes: the two halves of an import
+            // cost about the same, so on two cores the import takes little more than the writing alone.
+            let decoded = DecodedLines.start(sources, options: options)
+            defer { decoded.stop() }
             try db.inTransaction(.immediate) {
                 let writer = try PipelineWriter(db: db)
                 var seen = 0
                 var bytes = 0
-                for source in sources {
-                    var reader = LineDecoder(format: source.format, options: options)
-                    try LineReader(handle: source.handle).forEachLine { number, line in
+                while let batch = try decoded.next() {
+                    for line in batch {
                         seen += 1
-                        bytes += line.count + 1
+                        bytes += line.bytes
                         if seen % 20_000 == 0 { progress(seen, bytes) }
-                        switch reader.decode(line) {
+                        switch line.decoded {
                         case .skip:
                             break
                         case .events(let events):
                             for event in events { try writer.write(event) }
                             summary.imported += events.count
                         case .reject(let reason):
-                            let rejection = IngestRejection(file: source.name, line: number, reason: reason)
+                            let rejection = IngestRejection(file: sources[line.source].name, line: line.number, reason: reason)
                             if strict { throw StrictImportFailure(rejection: rejection) }
                             summary.rejected += 1
                             if summary.rejections.count < Self.rejectionsKept { summary.rejections.append(rejection) }
@@ -111,6 +115,105 @@ public struct PipelineImporter {
             }
         }
         return summary
+    }
+}
+
+/// The lines of an import's sources, read and decoded on a thread of their own and handed over in batches.
+/// At most a few batches wait at a time, so memory stays flat however large the files.
+final class DecodedLines: @unchecked Sendable {
+    struct Line {
+        var source: Int
+        var number: Int
+        /// The line's length with its line break, for the progress bar.
+        var bytes: Int
+        var decoded: LineDecoder.Decoded
+    }
+
+    static let batchSize = 2_048
+    static let batchesWaiting = 8
+
+    /// Guards every field below.
+    private let condition = NSCondition()
+    private var batches: [[Line]] = []
+    private var finished = false
+    private var stopped = false
+    private var failure: (any Error)?
+    private let done = DispatchSemaphore(value: 0)
+
+    private struct Stopped: Error {}
+
+    /// Starts reading `sources` in order.
+    static func start(_ sources: [PipelineImporter.Source], options: WebhookOptions) -> DecodedLines {
+        let lines = DecodedLines()
+        let thread = Thread {
+            do {
+                try lines.read(sources, options: options)
+                lines.finish(failure: nil)
+            } catch is Stopped {
+                lines.finish(failure: nil)
+            } catch {
+                lines.finish(failure: error)
+            }
+            lines.done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+        return lines
+    }
+
+    private func read(_ sources: [PipelineImporter.Source], options: WebhookOptions) throws {
+        var batch: [Line] = []
+        batch.reserveCapacity(Self.batchSize)
+        for (index, source) in sources.enumerated() {
+            var decoder = LineDecoder(format: source.format, options: options)
+            try LineReader(handle: source.handle).forEachLine { number, text in
+                batch.append(Line(source: index, number: number, bytes: text.count + 1, decoded: decoder.decode(text)))
+                if batch.count == Self.batchSize {
+                    try self.send(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        if !batch.isEmpty { try self.send(batch) }
+    }
+
+    private func send(_ batch: [Line]) throws {
+        self.condition.lock()
+        defer { self.condition.unlock() }
+        while self.batches.count >= Self.batchesWaiting, !self.stopped { self.condition.wait() }
+        if self.stopped { throw Stopped() }
+        self.batches.append(batch)
+        self.condition.broadcast()
+    }
+
+    private func finish(failure: (any Error)?) {
+        self.condition.lock()
+        self.finished = true
+        self.failure = failure
+        self.condition.broadcast()
+        self.condition.unlock()
+    }
+
+    /// The next batch in order, waiting for it; nil after the last. Throws what reading a source threw.
+    func next() throws -> [Line]? {
+        self.condition.lock()
+        defer { self.condition.unlock() }
+        while self.batches.isEmpty, !self.finished { self.condition.wait() }
+        if !self.batches.isEmpty {
+            self.condition.broadcast()
+            return self.batches.removeFirst()
+        }
+        if let failure = self.failure { throw failure }
+        return nil
+    }
+
+    /// Tells the reading thread to stop, and waits until it has.
+    func stop() {
+        self.condition.lock()
+        self.stopped = true
+        self.condition.broadcast()
+        self.condition.unlock()
+        self.done.wait()
     }
 }
 

@@ -18,12 +18,12 @@ struct PipelineEndpointTests {
 
     static func signature(_ body: String, secret: String = "s3cret") -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        return "sha256=" + mac.hexEncoded
     }
 
     static func sha1Signature(_ body: String) -> String {
         let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data("s3cret".utf8)))
-        return "sha1=" + mac.map { String(format: "%02x", $0) }.joined()
+        return "sha1=" + mac.hexEncoded
     }
 
     static func github(_ client: any TestClientProtocol, event: String = "deployment_status", body: String = statusPayload, headers extra: HTTPFields = [:]) async throws -> TestResponse {

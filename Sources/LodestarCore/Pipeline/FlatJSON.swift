@@ -7,8 +7,19 @@ public enum FlatValue: Sendable, Equatable {
     case strings([String])
 }
 
+/// Any JSON value, read without a schema so that a type error can be reported for its own field.
+public enum JSONValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+}
+
 /// Reads one JSON object whose values are scalars or lists of scalars — the shape of a generic pipeline record —
 /// straight from UTF-8 bytes. A million lines go through this, so it avoids Foundation's general JSON machinery.
+/// `parseValue` reads any JSON document with the same scanner, for request bodies checked field by field.
 public struct FlatJSON {
     public struct Malformed: Error, Equatable {
         public var message: String
@@ -71,6 +82,22 @@ public struct FlatJSON {
         return try result.get()
     }
 
+    /// Parses any JSON document, nested to at most `maxDepth` arrays and objects.
+    public static func parseValue(_ text: String, maxDepth: Int = 16) throws(Malformed) -> JSONValue {
+        var text = text
+        let result: Result<JSONValue, Malformed> = text.withUTF8 { buffer in
+            Result { () throws(Malformed) in
+                var reader = FlatJSON(bytes: buffer)
+                reader.skipSpace()
+                let value = try reader.anyValue(depth: maxDepth, key: "the body")
+                reader.skipSpace()
+                guard reader.index == reader.bytes.count else { throw Malformed(message: "unexpected text after the JSON value") }
+                return value
+            }
+        }
+        return try result.get()
+    }
+
     private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
@@ -124,7 +151,50 @@ public struct FlatJSON {
         }
     }
 
-    private mutating func literal(_ word: String, _ value: FlatValue) throws(Malformed) -> FlatValue {
+    private mutating func anyValue(depth: Int, key: String) throws(Malformed) -> JSONValue {
+        guard self.index < self.bytes.count else { throw Malformed(message: "unexpected end of the JSON text") }
+        switch self.bytes[self.index] {
+        case UInt8(ascii: "\""): return .string(try self.string())
+        case UInt8(ascii: "["):
+            guard depth > 0 else { throw Malformed(message: "nested too deeply") }
+            self.index += 1
+            var items: [JSONValue] = []
+            self.skipSpace()
+            if self.consume(UInt8(ascii: "]")) { return .array(items) }
+            while true {
+                self.skipSpace()
+                items.append(try self.anyValue(depth: depth - 1, key: key))
+                self.skipSpace()
+                if self.consume(UInt8(ascii: ",")) { continue }
+                if self.consume(UInt8(ascii: "]")) { return .array(items) }
+                throw Malformed(message: "expected ',' or ']' in a list")
+            }
+        case UInt8(ascii: "{"):
+            guard depth > 0 else { throw Malformed(message: "nested too deeply") }
+            self.index += 1
+            var fields: [String: JSONValue] = [:]
+            self.skipSpace()
+            if self.consume(UInt8(ascii: "}")) { return .object(fields) }
+            while true {
+                self.skipSpace()
+                let field = try self.string()
+                self.skipSpace()
+                guard self.consume(UInt8(ascii: ":")) else { throw Malformed(message: "expected ':' after \"\(field)\"") }
+                self.skipSpace()
+                fields[field] = try self.anyValue(depth: depth - 1, key: field)
+                self.skipSpace()
+                if self.consume(UInt8(ascii: ",")) { continue }
+                if self.consume(UInt8(ascii: "}")) { return .object(fields) }
+                throw Malformed(message: "expected ',' or '}' after \"\(field)\"")
+            }
+        case UInt8(ascii: "t"): return try self.literal("true", JSONValue.bool(true))
+        case UInt8(ascii: "f"): return try self.literal("false", JSONValue.bool(false))
+        case UInt8(ascii: "n"): return try self.literal("null", JSONValue.null)
+        default: return .number(try self.number(key: key))
+        }
+    }
+
+    private mutating func literal<Value>(_ word: String, _ value: Value) throws(Malformed) -> Value {
         let expected = Array(word.utf8)
         guard self.index + expected.count <= self.bytes.count else { throw Malformed(message: "unexpected end of line") }
         for offset in expected.indices where self.bytes[self.index + offset] != expected[offset] {
@@ -152,14 +222,18 @@ public struct FlatJSON {
         guard self.consume(UInt8(ascii: "\"")) else { throw Malformed(message: "expected a string") }
         let start = self.index
         var simple = true
+        var ascii = true
         while self.index < self.bytes.count {
             let byte = self.bytes[self.index]
             if byte == UInt8(ascii: "\"") {
                 let raw = UnsafeBufferPointer(rebasing: self.bytes[start..<self.index])
                 self.index += 1
-                guard let text = String(validating: raw, as: UTF8.self) else { throw Malformed(message: "text is not valid UTF-8") }
+                // ASCII needs no validation; `String(validating:)` is generic and looks up type metadata on each call.
+                let text: String? = ascii ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self)
+                guard let text else { throw Malformed(message: "text is not valid UTF-8") }
                 return simple ? text : try Self.unescape(text)
             }
+            if byte >= 0x80 { ascii = false }
             if byte == UInt8(ascii: "\\") {
                 simple = false
                 self.index += 1

@@ -36,12 +36,12 @@ public enum GenericRecord {
                 ChangeEvent(
                     sha: try reader.sha("sha"), service: service, authoredAt: try reader.date("authoredAt"),
                     committedAt: try reader.requiredDate("committedAt"), prMergedAt: try reader.date("prMergedAt"),
-                    parent: try reader.text("parent")?.lowercased()
+                    parent: try reader.text("parent")?.lowercasedIfNeeded
                 )
             )
         case "deployment":
-            var shas = try reader.list("shas").map { $0.lowercased() }
-            if let sha = try reader.text("sha") { shas.insert(sha.lowercased(), at: 0) }
+            var shas = try reader.list("shas").map(\.lowercasedIfNeeded)
+            if let sha = try reader.text("sha") { shas.insert(sha.lowercasedIfNeeded, at: 0) }
             let resultText = try reader.requiredText("result")
             guard let result = DeploymentResult(parsing: resultText) else {
                 throw RecordFieldError(field: "result", message: "'\(resultText)' is not success, failure or rolled_back")
@@ -57,7 +57,7 @@ public enum GenericRecord {
                 IncidentEvent(
                     id: try reader.requiredText("id"), service: service, title: try reader.text("title"),
                     openedAt: try reader.requiredDate("openedAt"), resolvedAt: try reader.date("resolvedAt"),
-                    rootCauseSHA: try reader.text("rootCause")?.lowercased()
+                    rootCauseSHA: try reader.text("rootCause")?.lowercasedIfNeeded
                 )
             )
         }
@@ -82,7 +82,7 @@ public enum GenericRecord {
         }
 
         func sha(_ key: String) throws(RecordFieldError) -> String {
-            let sha = try self.requiredText(key).lowercased()
+            let sha = try self.requiredText(key).lowercasedIfNeeded
             let isHex = sha.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
             guard (4...64).contains(sha.utf8.count), isHex else {
                 throw RecordFieldError(field: key, message: "'\(sha)' is not a commit sha (4 to 64 hex digits)")

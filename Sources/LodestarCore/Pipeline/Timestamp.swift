@@ -112,7 +112,8 @@ public enum Timestamp {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let rest = seconds - days * 86_400
         let (year, month, day) = Self.civil(fromDays: days)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day, rest / 3600, rest % 3600 / 60, rest % 60)
+        return year.zeroPadded(4) + "-" + month.zeroPadded(2) + "-" + day.zeroPadded(2) + "T"
+            + (rest / 3600).zeroPadded(2) + ":" + (rest % 3600 / 60).zeroPadded(2) + ":" + (rest % 60).zeroPadded(2) + "Z"
     }
 
     /// The inverse of `daysFromCivil` (Howard Hinnant's algorithm).

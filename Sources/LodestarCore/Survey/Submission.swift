@@ -70,7 +70,7 @@ extension SurveyDefinition {
         for question in self.questions {
             switch question.kind {
             case .text, .choice:
-                let text = submission.answers[question.id]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+                let text = submission.answers[question.id]?.trimmed ?? ""
                 let field = "answers.\(question.id)"
                 if text.isEmpty {
                     if question.required { issues.append(FieldIssue(field: field, message: "an answer is required")) }
@@ -98,7 +98,7 @@ extension SurveyDefinition {
             }
         }
 
-        let team = submission.team?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+        let team = submission.team?.trimmed.nilIfEmpty
         if let team {
             if team.count > Self.maxTeamLength {
                 issues.append(FieldIssue(field: "team", message: "at most \(Self.maxTeamLength) characters"))
@@ -121,7 +121,7 @@ extension SurveyDefinition {
             guard value.isFinite, value.rounded() == value, abs(value) < 1e9 else { return .failure(NotANumber()) }
             return .success(Int(value))
         case .text(let text):
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let trimmed = text.trimmed
             if trimmed.isEmpty { return nil }
             guard let value = Int(trimmed) else { return .failure(NotANumber()) }
             return .success(value)
@@ -133,4 +133,16 @@ extension SurveyDefinition {
 extension String {
     /// nil for the empty string, so optional text can be folded with `??`.
     public var nilIfEmpty: String? { self.isEmpty ? nil : self }
+}
+
+extension String {
+    /// The text without leading and trailing white space and line breaks. Works on Unicode scalars, avoiding
+    /// Foundation's `trimmingCharacters(in:)`, which bridges through NSString and sits on every answer's path.
+    public var trimmed: String {
+        let scalars = self.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return self }
+        return String(Substring(scalars[first...last]))
+    }
 }

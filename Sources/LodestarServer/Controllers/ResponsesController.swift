@@ -71,9 +71,9 @@ enum ResponseBody {
     static func submission(fromJSON body: String) throws -> Submission {
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(body.utf8))
-        } catch let error as DecodingError {
-            throw APIError(.badRequest, "malformed JSON: \(error.shortDescription)")
+            value = try FlatJSON.parseValue(body)
+        } catch {
+            throw APIError(.badRequest, "malformed JSON: \(error.message)")
         }
         guard case .object(let object) = value else { throw APIError(.badRequest, "the body must be a JSON object") }
         var issues: [FieldIssue] = object.keys.sorted().filter { !Self.topLevelKeys.contains($0) }.map {
@@ -120,45 +120,5 @@ enum ResponseBody {
         let submission = Submission(month: month, team: text("team"), token: text("token"), answers: answers, ratings: ratings)
         guard issues.isEmpty else { throw APIError(.badRequest, issues: issues) }
         return submission
-    }
-}
-
-/// Any JSON value, decoded without a schema so that type errors can be reported per field.
-enum JSONValue: Decodable, Equatable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-}
-
-extension DecodingError {
-    /// The underlying reason without Swift's type names.
-    var shortDescription: String {
-        switch self {
-        case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context):
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        @unknown default:
-            return "\(self)"
-        }
     }
 }

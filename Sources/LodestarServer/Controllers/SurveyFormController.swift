@@ -92,7 +92,7 @@ struct SurveyFormController: Sendable {
         } catch let error as SurveyError {
             return self.refusal(error)
         }
-        var response = self.templates.page("thanks", ThanksPage(pageTitle: "Thank you", month: month))
+        var response = self.templates.page("thanks", key: month) { ThanksPage(pageTitle: "Thank you", month: month) }
         if admission.round.mode == .open {
             response.setCookie(
                 Cookie(

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LodestarCore
 
 /// Double-submit CSRF tokens signed with a server key.
 ///
@@ -11,16 +12,16 @@ struct CSRFProtection: Sendable {
     private let key: SymmetricKey
 
     init(keyHex: String) {
-        self.key = SymmetricKey(data: Data(hexString: keyHex) ?? Data(keyHex.utf8))
+        self.key = SymmetricKey(data: [UInt8](hexEncoded: keyHex) ?? Array(keyHex.utf8))
     }
 
     /// A new random key, hex-encoded, for the settings table.
     static func newKeyHex() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.hexString
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.hexEncoded
     }
 
     func issue() -> String {
-        let nonce = SymmetricKey(size: .bits128).withUnsafeBytes { Data($0) }.hexString
+        let nonce = SymmetricKey(size: .bits128).withUnsafeBytes { Data($0) }.hexEncoded
         return "\(nonce).\(self.signature(nonce))"
     }
 
@@ -33,7 +34,7 @@ struct CSRFProtection: Sendable {
     }
 
     private func signature(_ nonce: String) -> String {
-        Data(HMAC<SHA256>.authenticationCode(for: Data(nonce.utf8), using: self.key)).hexString
+        Data(HMAC<SHA256>.authenticationCode(for: Data(nonce.utf8), using: self.key)).hexEncoded
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
@@ -43,22 +44,5 @@ struct CSRFProtection: Sendable {
         var difference: UInt8 = 0
         for index in a.indices { difference |= a[index] ^ b[index] }
         return difference == 0
-    }
-}
-
-extension Data {
-    var hexString: String { self.map { String(format: "%02x", $0) }.joined() }
-
-    init?(hexString: String) {
-        guard hexString.count.isMultiple(of: 2) else { return nil }
-        var bytes: [UInt8] = []
-        var index = hexString.startIndex
-        while index < hexString.endIndex {
-            let next = hexString.index(index, offsetBy: 2)
-            guard let byte = UInt8(hexString[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        self.init(bytes)
     }
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import LodestarCore
 import NIOCore
 
 /// The body was larger than allowed; raised before more than the limit is read.
@@ -31,6 +32,6 @@ extension Request {
 
     /// The media type without parameters, lower-cased: `application/json` for `application/json; charset=utf-8`.
     var mediaType: String? {
-        self.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        self.headers[.contentType]?.split(separator: ";").first.map { String($0).trimmed.lowercased() }
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LodestarCore
 
 /// Checks of the shared secrets pipeline senders prove themselves with. Every comparison takes the same time
 /// whatever the input, so a caller cannot guess a secret byte by byte.
@@ -9,11 +10,11 @@ enum WebhookSignature {
     static func verifyGitHub(body: some DataProtocol, sha256 header256: String?, sha1 header1: String?, secret: String) -> Bool {
         let key = SymmetricKey(data: Data(secret.utf8))
         if let header256 {
-            guard header256.hasPrefix("sha256="), let given = Self.bytes(hex: header256.dropFirst(7)) else { return false }
+            guard header256.hasPrefix("sha256="), let given = [UInt8](hexEncoded: header256.dropFirst(7)) else { return false }
             return HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: body, using: key)
         }
         if let header1 {
-            guard header1.hasPrefix("sha1="), let given = Self.bytes(hex: header1.dropFirst(5)) else { return false }
+            guard header1.hasPrefix("sha1="), let given = [UInt8](hexEncoded: header1.dropFirst(5)) else { return false }
             return HMAC<Insecure.SHA1>.isValidAuthenticationCode(given, authenticating: body, using: key)
         }
         return false
@@ -32,20 +33,5 @@ enum WebhookSignature {
     static func bearerToken(_ header: String?) -> String? {
         guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
         return header.dropFirst(7).trimmingCharacters(in: .whitespaces)
-    }
-
-    /// Lower- or upper-case hex, or nil.
-    static func bytes(hex: Substring) -> [UInt8]? {
-        guard hex.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(hex.count / 2)
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        return bytes
     }
 }

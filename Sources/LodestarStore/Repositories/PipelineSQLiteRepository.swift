@@ -90,16 +90,16 @@ public struct PipelineSQLiteRepository: PipelineRepository {
 
 /// Upserts events through prepared statements: one writer serves a whole import.
 struct PipelineWriter {
-    let change: Statement
-    let deployment: Statement
-    let incident: Statement
+    let change: BulkStatement
+    let deployment: BulkStatement
+    let incident: BulkStatement
     /// Commits dated later than this are stored but flagged.
     let futureLimit = Date().addingTimeInterval(3600)
 
     init(db: Database) throws {
         // Times merge towards the earliest known, fields left empty by one sender are filled by another.
-        self.change = try db.cachedStatement(
-            sql: """
+        self.change = try BulkStatement(
+            db, sql: """
                 INSERT INTO change (service, sha, authoredAt, committedAt, prMergedAt, parent, flag) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (service, sha) DO UPDATE SET
                     authoredAt = CASE WHEN excluded.authoredAt IS NULL THEN authoredAt WHEN authoredAt IS NULL THEN excluded.authoredAt
@@ -111,8 +111,8 @@ struct PipelineWriter {
                 """
         )
         // A deployment's latest report wins (a status moves from failure to success on a retry).
-        self.deployment = try db.cachedStatement(
-            sql: """
+        self.deployment = try BulkStatement(
+            db, sql: """
                 INSERT INTO deployment (id, service, environment, shas, startedAt, finishedAt, result, flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET service = excluded.service, environment = excluded.environment,
                     shas = CASE WHEN excluded.shas = '' THEN shas ELSE excluded.shas END,
@@ -121,8 +121,8 @@ struct PipelineWriter {
                 """
         )
         // An incident keeps its first opening time; its resolution follows the latest state (reopened clears it).
-        self.incident = try db.cachedStatement(
-            sql: """
+        self.incident = try BulkStatement(
+            db, sql: """
                 INSERT INTO incident (id, service, title, openedAt, resolvedAt, rootCauseSha) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET
                     service = CASE WHEN excluded.service = '\(defaultServiceName)' THEN service ELSE excluded.service END,
@@ -136,21 +136,36 @@ struct PipelineWriter {
         switch event {
         case .change(let change):
             let flag = change.committedAt > self.futureLimit ? "committed in the future" : nil
-            try self.change.execute(arguments: [
-                change.service, change.sha, change.authoredAt?.timeIntervalSince1970, change.committedAt.timeIntervalSince1970,
-                change.prMergedAt?.timeIntervalSince1970, change.parent, flag,
-            ])
+            try self.change.execute { row in
+                row.text(change.service)
+                row.text(change.sha)
+                row.real(change.authoredAt?.timeIntervalSince1970)
+                row.real(change.committedAt.timeIntervalSince1970)
+                row.real(change.prMergedAt?.timeIntervalSince1970)
+                row.text(change.parent)
+                row.text(flag)
+            }
         case .deployment(let deployment):
             let flag = deployment.startedAt.map { $0 > deployment.finishedAt } == true ? "finishes before it starts" : nil
-            try self.deployment.execute(arguments: [
-                deployment.id, deployment.service, deployment.environment, deployment.shas.joined(separator: " "),
-                deployment.startedAt?.timeIntervalSince1970, deployment.finishedAt.timeIntervalSince1970, deployment.result.rawValue, flag,
-            ])
+            try self.deployment.execute { row in
+                row.text(deployment.id)
+                row.text(deployment.service)
+                row.text(deployment.environment)
+                row.text(deployment.shas.joined(separator: " "))
+                row.real(deployment.startedAt?.timeIntervalSince1970)
+                row.real(deployment.finishedAt.timeIntervalSince1970)
+                row.text(deployment.result.rawValue)
+                row.text(flag)
+            }
         case .incident(let incident):
-            try self.incident.execute(arguments: [
-                incident.id, incident.service, incident.title, incident.openedAt.timeIntervalSince1970,
-                incident.resolvedAt?.timeIntervalSince1970, incident.rootCauseSHA,
-            ])
+            try self.incident.execute { row in
+                row.text(incident.id)
+                row.text(incident.service)
+                row.text(incident.title)
+                row.real(incident.openedAt.timeIntervalSince1970)
+                row.real(incident.resolvedAt?.timeIntervalSince1970)
+                row.text(incident.rootCauseSHA)
+            }
         }
     }
 }

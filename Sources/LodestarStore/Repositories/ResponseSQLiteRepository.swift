@@ -13,10 +13,14 @@ public struct ResponseSQLiteRepository: ResponseRepository {
     public func submit(_ response: ValidatedResponse, to round: SurveyRound, token: String?, on day: String) async throws -> Int64 {
         let tokenHash = token.map(InviteToken.hash)
         return try await self.database.batcher.write { db in
+            // Cached statements rather than records: this runs once per answer under load, and GRDB's record
+            // layer (encoding through Codable, building the INSERT) cost more than SQLite itself.
             // Re-read the round inside the transaction: it may have closed since the request was checked.
-            guard let status = try String.fetchOne(db, sql: "SELECT status FROM surveyRound WHERE id = ?", arguments: [round.id]) else {
-                throw SurveyError.roundNotOpened(round.month)
-            }
+            let status = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT status FROM surveyRound WHERE id = ?"),
+                arguments: [round.id]
+            )
+            guard let status else { throw SurveyError.roundNotOpened(round.month) }
             guard status == SurveyRound.Status.open.rawValue else { throw SurveyError.roundClosed(round.month) }
             if let tokenHash {
                 // Marking the token used and storing the answer commit together, or neither does.
@@ -28,14 +32,15 @@ public struct ResponseSQLiteRepository: ResponseRepository {
             } else if round.mode == .invite {
                 throw SurveyError.tokenRequired
             }
-            var record = ResponseRecord(id: nil, roundId: round.id, team: response.team, submittedOn: day)
-            try record.insert(db)
-            let id = record.id!
+            try db.cachedStatement(sql: "INSERT INTO response (roundId, team, submittedOn) VALUES (?, ?, ?)")
+                .execute(arguments: [round.id, response.team, day])
+            let id = db.lastInsertedRowID
+            let answer = try db.cachedStatement(sql: "INSERT INTO answer (responseId, questionId, text, value) VALUES (?, ?, ?, ?)")
             for (question, text) in response.texts {
-                try AnswerRecord(responseId: id, questionId: question, text: text, value: nil).insert(db)
+                try answer.execute(arguments: [id, question, text, nil])
             }
             for (question, value) in response.numbers {
-                try AnswerRecord(responseId: id, questionId: question, text: nil, value: value).insert(db)
+                try answer.execute(arguments: [id, question, nil, value])
             }
             return id
         }
