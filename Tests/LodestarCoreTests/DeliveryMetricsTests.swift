@@ -21,7 +21,7 @@ struct DeliveryMetricsTests {
     static let march = Period(from: at(0), to: at(24 * 28))
 
     static func report(_ history: DeliveryHistory, by grouping: MetricsGrouping? = nil, baseline: Period? = nil) -> MetricsReport {
-        MetricsReport(history: history, facts: DeliveryFacts(history: history), period: Self.march, baseline: baseline, grouping: grouping)
+        MetricsReport(facts: DeliveryFacts(history: history), period: Self.march, baseline: baseline, grouping: grouping)
     }
 
     @Test func aDeploymentShipsTheChainSinceThePreviousOne() {

@@ -17,104 +17,113 @@ public struct DeliveryHistory: Sendable {
 
 /// What the definitions derive from the history once, before any grouping: which deployment shipped which change,
 /// and which deployments failed. Computed over all time so that a period's edges never cut a chain.
+/// Deployments and changes are indices into `columns`.
 public struct DeliveryFacts: Sendable {
-    /// A change at its first production deployment.
-    public struct ShippedChange: Sendable, Equatable {
-        public var sha: String
-        public var service: String
-        public var deploymentId: String
-        public var deployedAt: Date
-        /// Hours from the change's start (earliest of authored and committed time) to the deployment's end.
-        public var leadTimeHours: Double
-    }
-
-    /// Production deployments (any result), in order of finishing.
-    public var productionDeployments: [DeploymentEvent]
-    public var shipped: [ShippedChange]
-    /// Ids of failed production deployments: failed or rolled back, or named by an incident.
-    public var failedDeploymentIds: Set<String>
-    /// Incident id → the deployment it was linked to, when any.
-    public var incidentCauses: [String: String]
+    public let columns: DeliveryColumns
+    /// Whether each deployment's environment counts as production.
+    public let isProduction: [Bool]
+    /// Production deployments (any result), in order of finishing, then of id.
+    public let production: [Int32]
+    /// Each change at its first production deployment: `shippedChange[k]` went out with `shippedDeployment[k]`.
+    public let shippedChange: [Int32]
+    public let shippedDeployment: [Int32]
+    /// Whether each deployment failed: it is in production and failed or was rolled back, or an incident names it.
+    public let failed: [Bool]
+    /// Incident (index into `columns.incidents`) → the deployment it was linked to, when any.
+    public let causes: [Int: Int32]
 
     /// Applies the definitions of DESIGN.md and the README.
     /// - Parameter window: how long before an incident its service's latest production deployment is still suspect.
     public init(history: DeliveryHistory, window: TimeInterval = 24 * 3600) {
-        let production = history.deployments.filter(\.isProduction).sorted { ($0.finishedAt, $0.id) < ($1.finishedAt, $1.id) }
-        self.productionDeployments = production
+        self.init(columns: DeliveryColumns(history: history), window: window)
+    }
 
-        // Which change each successful production deployment shipped, service by service. Commits are numbered
-        // within their service once, so the walk below follows integers instead of hashing commit ids.
-        var laneOf: [String: Int] = [:]
-        var lanes: [ChangeLane] = []
-        for change in history.changes {
-            let lane = laneOf[change.service] ?? {
-                lanes.append(ChangeLane())
-                laneOf[change.service] = lanes.count - 1
-                return lanes.count - 1
-            }()
-            lanes[lane].add(change)
+    public init(columns: DeliveryColumns, window: TimeInterval = 24 * 3600) {
+        self.columns = columns
+        let finished = columns.deploymentFinished
+        let results = columns.deploymentResult
+        let environmentIsProduction = columns.environments.map { EnvironmentKind(name: $0) == .production }
+        let isProduction = columns.deploymentEnvironment.map { environmentIsProduction[Int($0)] }
+        self.isProduction = isProduction
+        let production = isProduction.indices.filter { isProduction[$0] }.map(Int32.init).sorted { left, right in
+            let (l, r) = (Int(left), Int(right))
+            return finished[l] != finished[r] ? finished[l] < finished[r] : columns.deploymentIDs.compare(l, r) < 0
         }
-        for lane in lanes.indices { lanes[lane].link() }
-        var shipped: [ShippedChange] = []
-        shipped.reserveCapacity(history.changes.count)
-        // sha → the production deployments that carried it (finish, id), across services, for root causes. Only
-        // shas an incident names (by their first seven characters) are kept: incidents are few, commits many.
-        let named = Set(history.incidents.compactMap { $0.rootCauseSHA?.lowercased().prefix(7) })
-        var carriedBy: [String: [(Date, String)]] = [:]
-        var batch: [Int] = []
-        for deployment in production where deployment.result == .success {
-            guard let lane = laneOf[deployment.service] else { continue }
+        self.production = production
+
+        // Which change each successful production deployment shipped, service by service (see `ChangeWalk`).
+        var walk = ChangeWalk(columns: columns)
+        var shippedChange: [Int32] = []
+        var shippedDeployment: [Int32] = []
+        shippedChange.reserveCapacity(columns.changeService.count)
+        shippedDeployment.reserveCapacity(columns.changeService.count)
+        // sha → the production deployments that carried it (finish, deployment), across services, for root causes.
+        // Only shas an incident names (by their first seven characters) are kept: incidents are few, commits many.
+        let named = Set(DeliveryColumns.namedPrefixes(columns.incidents).map { Self.prefixKey($0.utf8) })
+        // Checked in one pass in storage order: looking shas up in the order the walk ships them missed the cache.
+        let isNamed = named.isEmpty ? [] : (0..<columns.changeSHAs.count).map { named.contains(walk.prefixKey(of: Int32($0))) }
+        var carriedBy: [String: [(Double, Int32)]] = [:]
+        var batch: [Int32] = []
+        for deployment in production where results[Int(deployment)] == .success {
             batch.removeAll(keepingCapacity: true)
-            lanes[lane].ship(deployment, into: &batch)
-            for index in batch {
-                let change = lanes[lane].changes[index]
-                let start = min(change.authoredAt ?? change.committedAt, change.committedAt)
-                shipped.append(
-                    ShippedChange(
-                        sha: change.sha, service: deployment.service, deploymentId: deployment.id, deployedAt: deployment.finishedAt,
-                        leadTimeHours: deployment.finishedAt.timeIntervalSince(start) / 3600
-                    )
-                )
-                if named.contains(change.sha.prefix(7)) { carriedBy[change.sha, default: []].append((deployment.finishedAt, deployment.id)) }
+            walk.ship(deployment, into: &batch)
+            for change in batch {
+                shippedChange.append(change)
+                shippedDeployment.append(deployment)
+                if !isNamed.isEmpty, isNamed[Int(change)] {
+                    carriedBy[columns.changeSHAs[Int(change)], default: []].append((finished[Int(deployment)], deployment))
+                }
             }
         }
         // A deployment that failed still carried its commits into production, however briefly.
-        for deployment in production where deployment.result != .success {
-            for sha in deployment.shas where named.contains(sha.prefix(7)) {
-                carriedBy[sha, default: []].append((deployment.finishedAt, deployment.id))
+        for deployment in production where results[Int(deployment)] != .success {
+            for sha in columns.deploymentNamedSHAs[deployment] ?? [] {
+                carriedBy[sha, default: []].append((finished[Int(deployment)], deployment))
             }
         }
-        self.shipped = shipped
+        self.shippedChange = shippedChange
+        self.shippedDeployment = shippedDeployment
 
         // Failed deployments: by their own result, or linked from an incident.
-        var failed = Set(production.filter { $0.result != .success }.map(\.id))
+        var failed = Array(repeating: false, count: finished.count)
+        for deployment in production where results[Int(deployment)] != .success { failed[Int(deployment)] = true }
         // Short shas in incidents ("root cause: 3f2a9c1") are found through their first seven characters.
         var byPrefix: [Substring: [String]] = [:]
         for sha in carriedBy.keys where sha.count >= 7 { byPrefix[sha.prefix(7), default: []].append(sha) }
-        var causes: [String: String] = [:]
-        let successfulByService = Dictionary(grouping: production.filter { $0.result == .success }, by: \.service)
-        for incident in history.incidents {
-            var cause: String?
+        var successfulByService: [Int32: [Int32]] = [:]
+        for deployment in production where results[Int(deployment)] == .success {
+            successfulByService[columns.deploymentService[Int(deployment)], default: []].append(deployment)
+        }
+        let serviceIds = Dictionary(columns.services.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+        var causes: [Int: Int32] = [:]
+        for (number, incident) in columns.incidents.enumerated() {
+            let opened = incident.openedAt.timeIntervalSince1970
+            var cause: Int32?
             if let sha = incident.rootCauseSHA?.lowercased() {
                 let full = carriedBy[sha] != nil ? sha : byPrefix[sha.prefix(7)]?.filter { $0.hasPrefix(sha) || sha.hasPrefix($0) }.min()
                 // The latest deployment carrying the commit before the incident opened, else the first to carry it.
                 let carriers = full.flatMap { carriedBy[$0] }?.sorted { $0.0 < $1.0 } ?? []
-                cause = (carriers.last { $0.0 <= incident.openedAt } ?? carriers.first)?.1
+                cause = (carriers.last { $0.0 <= opened } ?? carriers.first)?.1
             }
-            if cause == nil, let candidates = successfulByService[incident.service] {
+            if cause == nil, let service = serviceIds[incident.service], let candidates = successfulByService[service] {
                 // The service's latest production deployment before the incident opened, within the window.
-                let latest = Self.lastIndex(in: candidates) { $0.finishedAt <= incident.openedAt }
-                if let latest, incident.openedAt.timeIntervalSince(candidates[latest].finishedAt) <= window {
-                    cause = candidates[latest].id
+                let latest = Self.lastIndex(in: candidates) { finished[Int($0)] <= opened }
+                if let latest, opened - finished[Int(candidates[latest])] <= window {
+                    cause = candidates[latest]
                 }
             }
             if let cause {
-                failed.insert(cause)
-                causes[incident.id] = cause
+                failed[Int(cause)] = true
+                causes[number] = cause
             }
         }
-        self.failedDeploymentIds = failed
-        self.incidentCauses = causes
+        self.failed = failed
+        self.causes = causes
+    }
+
+    /// The first seven bytes of a sha packed into an integer, to test commits against the named ones cheaply.
+    static func prefixKey(_ bytes: some Collection<UInt8>) -> UInt64 {
+        bytes.prefix(7).reduce(UInt64(bytes.count >= 7 ? 7 : bytes.count)) { $0 << 8 | UInt64($1) }
     }
 
     /// The last index whose element satisfies a predicate that holds for a prefix of a sorted array.
@@ -127,62 +136,100 @@ public struct DeliveryFacts: Sendable {
         }
         return low == 0 ? nil : low - 1
     }
+
+    // MARK: - The facts by id, for tests and explanations
+
+    /// A change at its first production deployment.
+    public struct ShippedChange: Sendable, Equatable {
+        public var sha: String
+        public var service: String
+        public var deploymentId: String
+        public var deployedAt: Date
+        /// Hours from the change's start (earliest of authored and committed time) to the deployment's end.
+        public var leadTimeHours: Double
+    }
+
+    public var shipped: [ShippedChange] {
+        zip(self.shippedChange, self.shippedDeployment).map { change, deployment in
+            let (change, deployment) = (Int(change), Int(deployment))
+            let finished = self.columns.deploymentFinished[deployment]
+            return ShippedChange(
+                sha: self.columns.changeSHAs[change], service: self.columns.services[Int(self.columns.deploymentService[deployment])],
+                deploymentId: self.columns.deploymentIDs[deployment], deployedAt: Date(timeIntervalSince1970: finished),
+                leadTimeHours: (finished - self.columns.changeStart[change]) / 3600
+            )
+        }
+    }
+
+    public var failedDeploymentIds: Set<String> {
+        Set(self.failed.indices.filter { self.failed[$0] }.map { self.columns.deploymentIDs[$0] })
+    }
+
+    public var incidentCauses: [String: String] {
+        Dictionary(
+            self.causes.map { (self.columns.incidents[$0.key].id, self.columns.deploymentIDs[Int($0.value)]) },
+            uniquingKeysWith: { first, _ in first }
+        )
+    }
 }
 
-/// One service's changes, numbered, with their parent links, for the shipped-change walk.
-struct ChangeLane {
-    var index: [String: Int] = [:]
-    var changes: [ChangeEvent] = []
-    var parents: [Int] = []
-    var shipped: [Bool] = []
-    /// Change numbers by commit time, and how far the time fallback has shipped along them.
-    var byTime: [Int] = []
-    var pendingStart = 0
+/// The walk that finds which changes each successful production deployment shipped: back along the parent chain
+/// from the deployed commit to the last shipped one, or, without a known deployed commit, every change of the
+/// service not shipped yet that was made before the deployment ended; then any other commits it lists.
+struct ChangeWalk {
+    let columns: DeliveryColumns
+    let ranges: [Range<Int>]
+    var shipped: [Bool]
+    /// Per service, its changes by commit time (built when first needed) and how far the time fallback has gone.
+    var byTime: [[Int32]?]
+    var pendingStart: [Int]
 
-    mutating func add(_ change: ChangeEvent) {
-        if let existing = self.index[change.sha] {
-            self.changes[existing] = change
-            return
-        }
-        self.index[change.sha] = self.changes.count
-        self.changes.append(change)
+    init(columns: DeliveryColumns) {
+        self.columns = columns
+        self.ranges = columns.changeRanges()
+        self.shipped = Array(repeating: false, count: columns.changeService.count)
+        self.byTime = Array(repeating: nil, count: columns.services.count)
+        self.pendingStart = Array(repeating: 0, count: columns.services.count)
     }
 
-    /// Resolves parent links and the time order, once every change is in.
-    mutating func link() {
-        self.parents = self.changes.map { change in change.parent.flatMap { self.index[$0] } ?? -1 }
-        self.shipped = Array(repeating: false, count: self.changes.count)
-        self.byTime = self.changes.indices.sorted {
-            (self.changes[$0].committedAt, self.changes[$0].sha) < (self.changes[$1].committedAt, self.changes[$1].sha)
-        }
+    func prefixKey(of change: Int32) -> UInt64 {
+        let text = self.columns.changeSHAs
+        let start = text.start(Int(change))
+        return DeliveryFacts.prefixKey(text.bytes[start..<text.ends[Int(change)]])
     }
 
-    /// Marks and appends to `batch` the changes `deployment` ships: back along the chain from the deployed commit to
-    /// the last shipped one, or, without a known deployed commit, every change not shipped yet made before it ended;
-    /// then any other commits it lists.
-    mutating func ship(_ deployment: DeploymentEvent, into batch: inout [Int]) {
-        if let head = deployment.shas.first, let start = self.index[head] {
-            var cursor = start
-            while cursor >= 0, !self.shipped[cursor] {
-                self.shipped[cursor] = true
+    mutating func ship(_ deployment: Int32, into batch: inout [Int32]) {
+        let deployment = Int(deployment)
+        let service = Int(self.columns.deploymentService[deployment])
+        let head = self.columns.deploymentHead[deployment]
+        if head >= 0 {
+            var cursor = head
+            while cursor >= 0, !self.shipped[Int(cursor)] {
+                self.shipped[Int(cursor)] = true
                 batch.append(cursor)
-                cursor = self.parents[cursor]
+                cursor = self.columns.changeParent[Int(cursor)]
             }
-        } else {
-            while self.pendingStart < self.byTime.count, self.changes[self.byTime[self.pendingStart]].committedAt <= deployment.finishedAt {
-                let candidate = self.byTime[self.pendingStart]
+        } else if service < self.ranges.count, !self.ranges[service].isEmpty {
+            let committed = self.columns.changeCommitted
+            let order = self.byTime[service] ?? self.ranges[service].map(Int32.init).sorted {
+                committed[Int($0)] != committed[Int($1)] ? committed[Int($0)] < committed[Int($1)] : $0 < $1
+            }
+            self.byTime[service] = order
+            let end = self.columns.deploymentFinished[deployment]
+            var next = self.pendingStart[service]
+            while next < order.count, committed[Int(order[next])] <= end {
+                let candidate = Int(order[next])
                 if !self.shipped[candidate] {
                     self.shipped[candidate] = true
-                    batch.append(candidate)
+                    batch.append(Int32(candidate))
                 }
-                self.pendingStart += 1
+                next += 1
             }
+            self.pendingStart[service] = next
         }
-        for sha in deployment.shas.dropFirst() {
-            if let listed = self.index[sha], !self.shipped[listed] {
-                self.shipped[listed] = true
-                batch.append(listed)
-            }
+        for listed in self.columns.deploymentExtras[Int32(deployment)] ?? [] where !self.shipped[Int(listed)] {
+            self.shipped[Int(listed)] = true
+            batch.append(listed)
         }
     }
 }

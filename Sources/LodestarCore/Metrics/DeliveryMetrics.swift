@@ -81,22 +81,19 @@ public struct Period: Sendable, Equatable {
 
 extension MetricsReport {
     /// Computes the metrics of `period` from `facts`, split by `grouping`, with each metric's change against `baseline`.
-    public init(
-        history: DeliveryHistory, facts: DeliveryFacts, period: Period, baseline: Period?, grouping: MetricsGrouping?,
-        benchmarks: DORABenchmarks = .default
-    ) {
+    public init(facts: DeliveryFacts, period: Period, baseline: Period?, grouping: MetricsGrouping?, benchmarks: DORABenchmarks = .default) {
         self.from = Self.format(period.from)
         self.to = Self.format(period.lastDay)
         self.baselineFrom = baseline.map { Self.format($0.from) }
         self.baselineTo = baseline.map { Self.format($0.lastDay) }
         self.benchmarks = benchmarks.rawValue
-        let current = Self.groups(history: history, facts: facts, period: period, grouping: grouping, benchmarks: benchmarks)
+        let current = Self.groups(facts: facts, period: period, grouping: grouping, benchmarks: benchmarks)
         guard let baseline, grouping != .month else {
             self.groups = current
             return
         }
         let before = Dictionary(
-            Self.groups(history: history, facts: facts, period: baseline, grouping: grouping, benchmarks: benchmarks).map { ($0.key, $0) },
+            Self.groups(facts: facts, period: baseline, grouping: grouping, benchmarks: benchmarks).map { ($0.key, $0) },
             uniquingKeysWith: { first, _ in first }
         )
         self.groups = current.map { group in
@@ -123,59 +120,61 @@ extension MetricsReport {
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { name, value in value.map { (name, $0) } })
     }
 
-    static func groups(
-        history: DeliveryHistory, facts: DeliveryFacts, period: Period, grouping: MetricsGrouping?, benchmarks: DORABenchmarks
-    ) -> [GroupMetrics] {
-        func keys(service: String, environment: String, date: Date) -> [String: String] {
-            switch grouping {
-            case .none: [:]
-            case .service: ["service": service]
-            case .team: ["team": history.teams[service] ?? "unassigned"]
-            case .environment: ["environment": environment]
-            case .month: ["month": Month(containing: date).description]
-            }
-        }
-        var buckets: [[String: String]: Bucket] = [:]
-        if grouping == nil { buckets[[:]] = Bucket() }
+    static func groups(facts: DeliveryFacts, period: Period, grouping: MetricsGrouping?, benchmarks: DORABenchmarks) -> [GroupMetrics] {
+        let columns = facts.columns
+        let finished = columns.deploymentFinished
+        let (from, to) = (period.from.timeIntervalSince1970, period.to.timeIntervalSince1970)
+        func inPeriod(_ time: Double) -> Bool { time >= from && time < to }
+        var groups = GroupIndex(columns: columns, grouping: grouping)
+        if grouping == nil { _ = groups.bucket(service: "", environment: "", time: 0) }
+
         // Deployments: production ones, or every environment when split by environment.
-        let deployments = grouping == .environment ? history.deployments : facts.productionDeployments
-        var byId: [String: DeploymentEvent] = [:]
-        for deployment in deployments where period.contains(deployment.finishedAt) {
-            byId[deployment.id] = deployment
-            let key = keys(service: deployment.service, environment: deployment.environment, date: deployment.finishedAt)
-            if deployment.result == .success { buckets[key, default: Bucket()].deployments += 1 }
-            buckets[key, default: Bucket()].attempts += 1
-            if facts.failedDeploymentIds.contains(deployment.id) { buckets[key, default: Bucket()].failed += 1 }
+        var counted = Array(repeating: false, count: finished.count)
+        func countDeployment(_ deployment: Int) {
+            guard inPeriod(finished[deployment]) else { return }
+            counted[deployment] = true
+            let bucket = groups.bucket(deployment: deployment)
+            if columns.deploymentResult[deployment] == .success { groups.buckets[bucket].deployments += 1 }
+            groups.buckets[bucket].attempts += 1
+            if facts.failed[deployment] { groups.buckets[bucket].failed += 1 }
         }
-        let environments = Dictionary(history.deployments.map { ($0.id, $0.environment) }, uniquingKeysWith: { first, _ in first })
-        for change in facts.shipped where period.contains(change.deployedAt) {
-            let key = keys(service: change.service, environment: environments[change.deploymentId] ?? "production", date: change.deployedAt)
-            if change.leadTimeHours < 0 {
-                buckets[key, default: Bucket()].skippedClockSkew += 1
+        if grouping == .environment {
+            for deployment in finished.indices { countDeployment(deployment) }
+        } else {
+            for deployment in facts.production { countDeployment(Int(deployment)) }
+        }
+        for (change, deployment) in zip(facts.shippedChange, facts.shippedDeployment) where inPeriod(finished[Int(deployment)]) {
+            let bucket = groups.bucket(deployment: Int(deployment))
+            let hours = (finished[Int(deployment)] - columns.changeStart[Int(change)]) / 3600
+            if hours < 0 {
+                groups.buckets[bucket].skippedClockSkew += 1
             } else {
-                buckets[key, default: Bucket()].leadTimes.append(change.leadTimeHours)
+                groups.buckets[bucket].leadTimes.append(hours)
             }
         }
-        for incident in history.incidents where period.contains(incident.openedAt) {
-            let environment = facts.incidentCauses[incident.id].flatMap { environments[$0] } ?? "production"
-            let key = keys(service: incident.service, environment: environment, date: incident.openedAt)
-            buckets[key, default: Bucket()].incidents += 1
+        for (number, incident) in columns.incidents.enumerated() where period.contains(incident.openedAt) {
+            let environment = facts.causes[number].map { columns.environments[Int(columns.deploymentEnvironment[Int($0)])] } ?? "production"
+            let bucket = groups.bucket(service: incident.service, environment: environment, time: incident.openedAt.timeIntervalSince1970)
+            groups.buckets[bucket].incidents += 1
             if let resolved = incident.resolvedAt, resolved >= incident.openedAt {
-                buckets[key, default: Bucket()].restoreTimes.append(resolved.timeIntervalSince(incident.openedAt) / 3600)
+                groups.buckets[bucket].restoreTimes.append(resolved.timeIntervalSince(incident.openedAt) / 3600)
             }
         }
         // Failed deployment recovery: to the next successful production deployment of the same service.
-        let successes = Dictionary(grouping: facts.productionDeployments.filter { $0.result == .success && !facts.failedDeploymentIds.contains($0.id) }, by: \.service)
-        for id in facts.failedDeploymentIds {
-            guard let failed = byId[id], let candidates = successes[failed.service] else { continue }
-            let before = DeliveryFacts.lastIndex(in: candidates) { $0.finishedAt <= failed.finishedAt }
+        var successes: [Int32: [Int32]] = [:]
+        for deployment in facts.production where columns.deploymentResult[Int(deployment)] == .success && !facts.failed[Int(deployment)] {
+            successes[columns.deploymentService[Int(deployment)], default: []].append(deployment)
+        }
+        for failed in facts.failed.indices where facts.failed[failed] && counted[failed] {
+            guard let candidates = successes[columns.deploymentService[failed]] else { continue }
+            let before = DeliveryFacts.lastIndex(in: candidates) { finished[Int($0)] <= finished[failed] }
             let next = (before ?? -1) + 1
             guard next < candidates.count else { continue }
-            let key = keys(service: failed.service, environment: failed.environment, date: failed.finishedAt)
-            buckets[key, default: Bucket()].recoveryTimes.append(candidates[next].finishedAt.timeIntervalSince(failed.finishedAt) / 3600)
+            let bucket = groups.bucket(deployment: failed)
+            groups.buckets[bucket].recoveryTimes.append((finished[Int(candidates[next])] - finished[failed]) / 3600)
         }
         let weeks = period.weeks
-        return buckets.map { key, bucket in
+        return zip(groups.keys, groups.buckets).map { key, bucket in
             bucket.metrics(key: key, weeks: grouping == .month ? Self.weeks(inMonth: key["month"], period: period) : weeks, benchmarks: benchmarks)
         }.sorted { Self.sortKey($0.key) < Self.sortKey($1.key) }
     }
@@ -221,5 +220,76 @@ extension MetricsReport {
                 recoveryTimeHours: Distribution(self.recoveryTimes), skippedClockSkew: self.skippedClockSkew, changeAgainstBaseline: nil
             )
         }
+    }
+}
+
+/// Finds the bucket of a deployment, change or incident by the grouping's key, creating it on first use. Keys of
+/// deployments are remembered per service, environment or month number, so a million events hash few strings.
+struct GroupIndex {
+    let columns: DeliveryColumns
+    let grouping: MetricsGrouping?
+    var keys: [[String: String]] = []
+    var buckets: [MetricsReport.Bucket] = []
+    private var byKey: [String: Int] = [:]
+    private var byService: [Int]
+    private var byEnvironment: [Int]
+    private var byMonth: [Int: Int] = [:]
+
+    init(columns: DeliveryColumns, grouping: MetricsGrouping?) {
+        self.columns = columns
+        self.grouping = grouping
+        self.byService = Array(repeating: -1, count: columns.services.count)
+        self.byEnvironment = Array(repeating: -1, count: columns.environments.count)
+    }
+
+    mutating func bucket(deployment: Int) -> Int {
+        switch self.grouping {
+        case .service, .team:
+            let service = Int(self.columns.deploymentService[deployment])
+            if self.byService[service] < 0 { self.byService[service] = self.bucket(service: self.columns.services[service], environment: "", time: 0) }
+            return self.byService[service]
+        case .environment:
+            let environment = Int(self.columns.deploymentEnvironment[deployment])
+            if self.byEnvironment[environment] < 0 {
+                self.byEnvironment[environment] = self.bucket(service: "", environment: self.columns.environments[environment], time: 0)
+            }
+            return self.byEnvironment[environment]
+        case .month:
+            let time = self.columns.deploymentFinished[deployment]
+            let (year, month) = Self.month(of: time)
+            if let known = self.byMonth[year * 12 + month] { return known }
+            let bucket = self.bucket(service: "", environment: "", time: time)
+            self.byMonth[year * 12 + month] = bucket
+            return bucket
+        case .none:
+            return 0
+        }
+    }
+
+    mutating func bucket(service: String, environment: String, time: Double) -> Int {
+        let key: [String: String]
+        switch self.grouping {
+        case .none: key = [:]
+        case .service: key = ["service": service]
+        case .team: key = ["team": self.columns.teams[service] ?? "unassigned"]
+        case .environment: key = ["environment": environment]
+        case .month:
+            let (year, month) = Self.month(of: time)
+            key = ["month": year.zeroPadded(4) + "-" + month.zeroPadded(2)]
+        }
+        let text = MetricsReport.sortKey(key)
+        if let known = self.byKey[text] { return known }
+        self.keys.append(key)
+        self.buckets.append(MetricsReport.Bucket())
+        self.byKey[text] = self.buckets.count - 1
+        return self.buckets.count - 1
+    }
+
+    /// The UTC year and month of a time in seconds since 1970, without Calendar.
+    static func month(of time: Double) -> (year: Int, month: Int) {
+        let seconds = Int(time.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let (year, month, _) = Timestamp.civil(fromDays: days)
+        return (year, month)
     }
 }

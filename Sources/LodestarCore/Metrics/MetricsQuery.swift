@@ -59,11 +59,14 @@ public struct MetricsQuery: Sendable, Equatable {
 
     /// Computes the report this query asks for.
     public func report(history: DeliveryHistory, now: Date = Date()) throws(Invalid) -> MetricsReport {
+        try self.report(columns: DeliveryColumns(history: history), now: now)
+    }
+
+    public func report(columns: DeliveryColumns, now: Date = Date()) throws(Invalid) -> MetricsReport {
         let period = try self.period(now: now)
         let baseline = try self.baseline(for: period)
         return MetricsReport(
-            history: history, facts: DeliveryFacts(history: history), period: period, baseline: baseline,
-            grouping: self.grouping, benchmarks: self.benchmarks
+            facts: DeliveryFacts(columns: columns), period: period, baseline: baseline, grouping: self.grouping, benchmarks: self.benchmarks
         )
     }
 

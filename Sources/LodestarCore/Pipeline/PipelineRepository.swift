@@ -9,6 +9,8 @@ public protocol PipelineRepository: Sendable {
     func resolveIncident(id: String, at date: Date) async throws -> Bool
     /// Every stored event, for the metrics (whose definitions look across period edges).
     func history() async throws -> DeliveryHistory
+    /// The same history in the columns the metrics compute on; much faster to load than `history()`.
+    func deliveryColumns() async throws -> DeliveryColumns
     /// Assigns a service to a team, replacing an earlier assignment.
     func mapTeam(service: String, team: String, actor: String) async throws
     /// The service → team map.

@@ -76,9 +76,9 @@ struct PipelineController: Sendable {
             }
             query.benchmarks = benchmarks
         }
-        let history = try await self.pipeline.history()
+        let columns = try await self.pipeline.deliveryColumns()
         do {
-            return try query.report(history: history)
+            return try query.report(columns: columns)
         } catch {
             throw APIError(.badRequest, error.message, field: error.field)
         }

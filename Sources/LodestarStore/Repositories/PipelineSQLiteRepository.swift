@@ -54,14 +54,22 @@ public struct PipelineSQLiteRepository: PipelineRepository {
                     )
                 )
             }
-            let incidents = try Row.fetchAll(db, sql: "SELECT id, service, title, openedAt, resolvedAt, rootCauseSha FROM incident").map { row in
-                IncidentEvent(
-                    id: row[0], service: row[1], title: row[2], openedAt: Date(timeIntervalSince1970: row[3]),
-                    resolvedAt: (row[4] as Double?).map(Date.init(timeIntervalSince1970:)), rootCauseSHA: row[5]
-                )
-            }
+            let incidents = try Self.incidents(db)
             let teams = try Self.teams(db)
             return DeliveryHistory(changes: changes, deployments: deployments, incidents: incidents, teams: teams)
+        }
+    }
+
+    public func deliveryColumns() async throws -> DeliveryColumns {
+        try await DeliveryColumnsLoader.load(self.database.writer)
+    }
+
+    static func incidents(_ db: Database) throws -> [IncidentEvent] {
+        try Row.fetchAll(db, sql: "SELECT id, service, title, openedAt, resolvedAt, rootCauseSha FROM incident").map { row in
+            IncidentEvent(
+                id: row[0], service: row[1], title: row[2], openedAt: Date(timeIntervalSince1970: row[3]),
+                resolvedAt: (row[4] as Double?).map(Date.init(timeIntervalSince1970:)), rootCauseSHA: row[5]
+            )
         }
     }
 

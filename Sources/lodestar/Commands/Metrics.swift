@@ -47,10 +47,10 @@ struct Metrics: AsyncParsableCommand {
             from: self.from, to: self.to, baselineFrom: self.baselineFrom, baselineTo: self.baselineTo,
             grouping: self.by, benchmarks: self.benchmarks, compare: !self.noBaseline
         )
-        let history = try await PipelineSQLiteRepository(database: try self.database.open()).history()
+        let columns = try await PipelineSQLiteRepository(database: try self.database.open()).deliveryColumns()
         let report: MetricsReport
         do {
-            report = try query.report(history: history)
+            report = try query.report(columns: columns)
         } catch {
             throw ValidationError("--\(Self.optionName(error.field)): \(error.message)")
         }
