@@ -44,6 +44,23 @@ struct TextColumnTests {
         #expect(column.find(text, in: 0..<column.count) == nil)
     }
 
+    /// Evenly spread keys are what the search guesses from; these are not spread evenly, and some share a prefix key.
+    @Test func findsLikeALinearSearchOnUnevenKeys() {
+        var generator = SeededGenerator(seed: 11)
+        var texts = (0..<2_000).map { _ in String(UInt64.random(in: 0...UInt64.max >> 20, using: &generator), radix: 16) }
+        texts += (0..<50).map { "00000000" + String($0) }
+        texts = Array(Set(texts)).sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
+        var column = TextColumn()
+        for text in texts { column.append(text) }
+        let keys = column.prefixKeys()
+        for probe in texts + ["0", "000000001", "zzzz", "123"] {
+            var probe = probe
+            let found = probe.withUTF8 { column.find(UnsafeRawBufferPointer($0), in: 100..<1_500, keys: keys) }
+            let expected = texts.indices.first { (100..<1_500).contains($0) && texts[$0] == probe }
+            #expect(found == expected, "\(probe)")
+        }
+    }
+
     @Test func searchesOnlyTheGivenRange() {
         #expect(Self.column().find("9e", in: 0..<3) == nil)
     }

@@ -78,11 +78,44 @@ public struct TextColumn: Sendable, Equatable {
         return key
     }
 
-    /// `find(_:in:)` with the column's `prefixKeys()` at hand.
+    /// `find(_:in:)` with the column's `prefixKeys()` at hand. Commit shas are spread evenly, so the search starts
+    /// where the key's value says it should be and gallops from there: a few probes close together instead of a
+    /// dozen across the whole column.
     public func find(_ text: UnsafeRawBufferPointer, in range: Range<Int>, keys: [UInt64]) -> Int? {
+        guard !range.isEmpty else { return nil }
         let key = Self.prefixKey(text)
-        var low = range.lowerBound
-        var high = range.upperBound
+        let (first, last) = (keys[range.lowerBound], keys[range.upperBound - 1])
+        var guess = range.lowerBound
+        if key > last {
+            return nil
+        } else if key > first {
+            let fraction = Double(key - first) / Double(last - first)
+            guess = range.lowerBound + min(range.count - 1, Int(fraction * Double(range.count - 1)))
+        }
+        // Bounds around the first key not below `key`, doubling the step away from the guess.
+        var low: Int
+        var high: Int
+        if keys[guess] < key {
+            var below = guess
+            var step = 1
+            var above = guess + 1
+            while above < range.upperBound, keys[above] < key {
+                below = above
+                step *= 2
+                above = guess + step
+            }
+            (low, high) = (below + 1, min(above, range.upperBound))
+        } else {
+            var above = guess
+            var step = 1
+            var below = guess - 1
+            while below >= range.lowerBound, keys[below] >= key {
+                above = below
+                step *= 2
+                below = guess - step
+            }
+            (low, high) = (max(below + 1, range.lowerBound), above)
+        }
         while low < high {
             let middle = (low + high) / 2
             if keys[middle] < key { low = middle + 1 } else { high = middle }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// How to split the metrics.
 public enum MetricsGrouping: String, Sendable, CaseIterable, Codable {
@@ -87,15 +88,19 @@ extension MetricsReport {
         self.baselineFrom = baseline.map { Self.format($0.from) }
         self.baselineTo = baseline.map { Self.format($0.lastDay) }
         self.benchmarks = benchmarks.rawValue
-        let current = Self.groups(facts: facts, period: period, grouping: grouping, benchmarks: benchmarks)
         guard let baseline, grouping != .month else {
-            self.groups = current
+            self.groups = Self.groups(facts: facts, period: period, grouping: grouping, benchmarks: benchmarks)
             return
         }
-        let before = Dictionary(
-            Self.groups(facts: facts, period: baseline, grouping: grouping, benchmarks: benchmarks).map { ($0.key, $0) },
-            uniquingKeysWith: { first, _ in first }
-        )
+        // The period and its baseline are independent: computed side by side.
+        let periods = [period, baseline]
+        let results = Mutex<[[GroupMetrics]]>([[], []])
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            let groups = Self.groups(facts: facts, period: periods[index], grouping: grouping, benchmarks: benchmarks)
+            results.withLock { $0[index] = groups }
+        }
+        let (current, previous) = results.withLock { ($0[0], $0[1]) }
+        let before = Dictionary(previous.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         self.groups = current.map { group in
             var group = group
             if let old = before[group.key] { group.changeAgainstBaseline = Self.changes(from: old, to: group) }
