@@ -105,7 +105,12 @@ public struct FlatJSON {
     private mutating func object() throws(Malformed) -> [String: FlatValue] {
         self.skipSpace()
         guard self.consume(UInt8(ascii: "{")) else { throw Malformed(message: "expected a JSON object") }
-        var fields: [String: FlatValue] = [:]
+        return try self.members { reader, key throws(Malformed) in try reader.value(key: key) }
+    }
+
+    /// The members of an object whose `{` was just read, each value read by `value`, up to the closing `}`.
+    private mutating func members<Value>(_ value: (inout FlatJSON, String) throws(Malformed) -> Value) throws(Malformed) -> [String: Value] {
+        var fields: [String: Value] = [:]
         self.skipSpace()
         if self.consume(UInt8(ascii: "}")) { return fields }
         while true {
@@ -114,11 +119,26 @@ public struct FlatJSON {
             self.skipSpace()
             guard self.consume(UInt8(ascii: ":")) else { throw Malformed(message: "expected ':' after \"\(key)\"") }
             self.skipSpace()
-            fields[key] = try self.value(key: key)
+            fields[key] = try value(&self, key)
             self.skipSpace()
             if self.consume(UInt8(ascii: ",")) { continue }
             if self.consume(UInt8(ascii: "}")) { return fields }
             throw Malformed(message: "expected ',' or '}' after \"\(key)\"")
+        }
+    }
+
+    /// The items of a list whose `[` was just read, each read by `item`, up to the closing `]`.
+    private mutating func items<Item>(in key: String, _ item: (inout FlatJSON) throws(Malformed) -> Item) throws(Malformed) -> [Item] {
+        var items: [Item] = []
+        self.skipSpace()
+        if self.consume(UInt8(ascii: "]")) { return items }
+        while true {
+            self.skipSpace()
+            items.append(try item(&self))
+            self.skipSpace()
+            if self.consume(UInt8(ascii: ",")) { continue }
+            if self.consume(UInt8(ascii: "]")) { return items }
+            throw Malformed(message: "expected ',' or ']' in \"\(key)\"")
         }
     }
 
@@ -128,21 +148,15 @@ public struct FlatJSON {
         case UInt8(ascii: "\""): return .string(try self.string())
         case UInt8(ascii: "["):
             self.index += 1
-            var items: [String] = []
-            self.skipSpace()
-            if self.consume(UInt8(ascii: "]")) { return .strings(items) }
-            while true {
-                self.skipSpace()
-                switch try self.value(key: key) {
-                case .string(let text): items.append(text)
-                case .number(let number): items.append(number.rounded() == number ? String(Int(number)) : String(number))
-                default: throw Malformed(message: "\"\(key)\" must be a list of text")
+            return .strings(
+                try self.items(in: key) { reader throws(Malformed) in
+                    switch try reader.value(key: key) {
+                    case .string(let text): return text
+                    case .number(let number): return number.rounded() == number ? String(Int(number)) : String(number)
+                    default: throw Malformed(message: "\"\(key)\" must be a list of text")
+                    }
                 }
-                self.skipSpace()
-                if self.consume(UInt8(ascii: ",")) { continue }
-                if self.consume(UInt8(ascii: "]")) { return .strings(items) }
-                throw Malformed(message: "expected ',' or ']' in \"\(key)\"")
-            }
+            )
         case UInt8(ascii: "{"): throw Malformed(message: "\"\(key)\" must not be an object")
         case UInt8(ascii: "t"): return try self.literal("true", .bool(true))
         case UInt8(ascii: "f"): return try self.literal("false", .bool(false))
@@ -158,35 +172,11 @@ public struct FlatJSON {
         case UInt8(ascii: "["):
             guard depth > 0 else { throw Malformed(message: "nested too deeply") }
             self.index += 1
-            var items: [JSONValue] = []
-            self.skipSpace()
-            if self.consume(UInt8(ascii: "]")) { return .array(items) }
-            while true {
-                self.skipSpace()
-                items.append(try self.anyValue(depth: depth - 1, key: key))
-                self.skipSpace()
-                if self.consume(UInt8(ascii: ",")) { continue }
-                if self.consume(UInt8(ascii: "]")) { return .array(items) }
-                throw Malformed(message: "expected ',' or ']' in a list")
-            }
+            return .array(try self.items(in: key) { reader throws(Malformed) in try reader.anyValue(depth: depth - 1, key: key) })
         case UInt8(ascii: "{"):
             guard depth > 0 else { throw Malformed(message: "nested too deeply") }
             self.index += 1
-            var fields: [String: JSONValue] = [:]
-            self.skipSpace()
-            if self.consume(UInt8(ascii: "}")) { return .object(fields) }
-            while true {
-                self.skipSpace()
-                let field = try self.string()
-                self.skipSpace()
-                guard self.consume(UInt8(ascii: ":")) else { throw Malformed(message: "expected ':' after \"\(field)\"") }
-                self.skipSpace()
-                fields[field] = try self.anyValue(depth: depth - 1, key: field)
-                self.skipSpace()
-                if self.consume(UInt8(ascii: ",")) { continue }
-                if self.consume(UInt8(ascii: "}")) { return .object(fields) }
-                throw Malformed(message: "expected ',' or '}' after \"\(field)\"")
-            }
+            return .object(try self.members { reader, field throws(Malformed) in try reader.anyValue(depth: depth - 1, key: field) })
         case UInt8(ascii: "t"): return try self.literal("true", JSONValue.bool(true))
         case UInt8(ascii: "f"): return try self.literal("false", JSONValue.bool(false))
         case UInt8(ascii: "n"): return try self.literal("null", JSONValue.null)
