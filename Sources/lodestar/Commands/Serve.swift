@@ -56,6 +56,8 @@ struct ServeArguments: AppArguments {
         logger.logLevel = logLevel
         let app = try await buildApplication(self, logger: logger)
         print(banner)
+        // Written now even when stdout is a file or a pipe (a service manager's log), not when the buffer fills.
+        fflush(nil)
         try await app.runService()
     }
 }
