@@ -20,8 +20,6 @@ public struct DeliveryHistory: Sendable {
 /// Deployments and changes are indices into `columns`.
 public struct DeliveryFacts: Sendable {
     public let columns: DeliveryColumns
-    /// Whether each deployment's environment counts as production.
-    public let isProduction: [Bool]
     /// Production deployments (any result), in order of finishing, then of id.
     public let production: [Int32]
     /// Each change at its first production deployment: `shippedChange[k]` went out with `shippedDeployment[k]`.
@@ -43,12 +41,13 @@ public struct DeliveryFacts: Sendable {
         let finished = columns.deploymentFinished
         let results = columns.deploymentResult
         let environmentIsProduction = columns.environments.map { EnvironmentKind(name: $0) == .production }
-        let isProduction = columns.deploymentEnvironment.map { environmentIsProduction[Int($0)] }
-        self.isProduction = isProduction
-        let production = isProduction.indices.filter { isProduction[$0] }.map(Int32.init).sorted { left, right in
-            let (l, r) = (Int(left), Int(right))
-            return finished[l] != finished[r] ? finished[l] < finished[r] : columns.deploymentIDs.compare(l, r) < 0
-        }
+        let production = columns.deploymentEnvironment.indices
+            .filter { environmentIsProduction[Int(columns.deploymentEnvironment[$0])] }
+            .map(Int32.init)
+            .sorted { left, right in
+                let (l, r) = (Int(left), Int(right))
+                return finished[l] != finished[r] ? finished[l] < finished[r] : columns.deploymentIDs.compare(l, r) < 0
+            }
         self.production = production
 
         // Which change each successful production deployment shipped, service by service (see `ChangeWalk`).

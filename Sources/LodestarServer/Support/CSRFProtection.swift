@@ -17,11 +17,11 @@ struct CSRFProtection: Sendable {
 
     /// A new random key, hex-encoded, for the settings table.
     static func newKeyHex() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.hexEncoded
+        SymmetricKey(size: .bits256).withUnsafeBytes { $0.hexEncoded }
     }
 
     func issue() -> String {
-        let nonce = SymmetricKey(size: .bits128).withUnsafeBytes { Data($0) }.hexEncoded
+        let nonce = SymmetricKey(size: .bits128).withUnsafeBytes { $0.hexEncoded }
         return "\(nonce).\(self.signature(nonce))"
     }
 
@@ -34,7 +34,7 @@ struct CSRFProtection: Sendable {
     }
 
     private func signature(_ nonce: String) -> String {
-        Data(HMAC<SHA256>.authenticationCode(for: Data(nonce.utf8), using: self.key)).hexEncoded
+        HMAC<SHA256>.authenticationCode(for: Data(nonce.utf8), using: self.key).hexEncoded
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
