@@ -89,3 +89,30 @@ extension PipelineCLITests {
         #expect(ingest.err.contains("deliveries.ndjson:3: payload: is required and must be an object"))
     }
 }
+
+/// `lodestar themes` through the built binary.
+struct ThemesCLITests {
+    let cli: CLI
+
+    init() throws {
+        self.cli = try CLI()
+    }
+
+    @Test func printsOneJSONObjectPerInputLineInOrder() throws {
+        let lines = [""] + (0..<6).flatMap { _ in ["builds are slow in CI", "vault secrets expire"] }
+        let path = self.cli.folder.appendingPathComponent("answers.txt")
+        try Data(lines.joined(separator: "\n").utf8).write(to: path)
+        let result = try self.cli.run(["themes", path.path, "--clusters", "2", "--format", "json"], withDB: false)
+        #expect(result.status == 0)
+        let output = result.out.split(separator: "\n")
+        #expect(output.count == lines.count)
+        #expect(output.first == #"{"cluster":0,"label":"other","line":1}"#)
+        #expect(output.last?.hasSuffix(#""line":13}"#) == true)
+    }
+
+    @Test func refusesZeroClusters() throws {
+        let result = try self.cli.run(["themes", "-", "--clusters", "0"], withDB: false)
+        #expect(result.status != 0)
+        #expect(result.err.contains("--clusters must be at least 1"))
+    }
+}

@@ -58,3 +58,74 @@ struct TokenizerTests {
         }
     }
 }
+
+struct ThemesTests {
+    /// Three complaints, each said ten ways with its own words.
+    static let texts: [String] = (0..<10).flatMap { index in
+        [
+            "CI builds are slow, waiting \(index) minutes for the pipeline runners",
+            "flaky integration tests fail randomly and need reruns (\(index))",
+            "secrets rotation in vault is manual and the vault tokens expire \(index)",
+        ]
+    }
+
+    @Test func groupsTextsThatShareTheirWords() throws {
+        let themes = try Themes.find(in: Self.texts, clusters: 3)
+        #expect(themes.themes.count == 3)
+        for start in 0..<3 {
+            let group = Set(stride(from: start, to: Self.texts.count, by: 3).map { themes.assignments[$0] })
+            #expect(group.count == 1)
+            #expect(group.first != 0)
+        }
+        #expect(themes.themes.map(\.size) == [10, 10, 10])
+        #expect(themes.themes.allSatisfy { $0.representatives.count == 3 })
+    }
+
+    @Test func labelsAThemeWithItsOwnWords() throws {
+        let themes = try Themes.find(in: Self.texts, clusters: 3)
+        let vault = themes.label(of: 2)
+        #expect(vault.contains("vault") || vault.contains("secrets") || vault.contains("tokens"))
+    }
+
+    @Test func neverMixesTopicsWhenLeftToChooseTheCount() throws {
+        let themes = try Themes.find(in: Self.texts)
+        for theme in 1...themes.themes.count {
+            let topics = Set(Self.texts.indices.filter { themes.assignments[$0] == theme }.map { $0 % 3 })
+            #expect(topics.count == 1)
+        }
+    }
+
+    @Test func givesTheSameResultEveryTime() throws {
+        var generator = SeededGenerator(seed: 42)
+        let texts = Self.texts.shuffled(using: &generator) + ["", "the and of", "👍", "12345"]
+        #expect(try Themes.find(in: texts) == Themes.find(in: texts))
+    }
+
+    @Test func putsTextsWithoutWordsInOther() throws {
+        let texts = Self.texts + ["", "   ", "the and of it", "12 34 !!!", "😀🎉"]
+        let themes = try Themes.find(in: texts, clusters: 3)
+        #expect(themes.assignments.suffix(5) == [0, 0, 0, 0, 0])
+        #expect(themes.label(of: texts.count - 1) == "other")
+    }
+
+    @Test func copesWithLongAndForeignAnswers() throws {
+        let long = String(repeating: "deploys are slow and the pipeline queue is long ", count: 220)
+        let texts = Self.texts + [long, "le déploiement est trop lent", "デプロイが遅い 😡", "Ünïcödé wörds"]
+        let themes = try Themes.find(in: texts)
+        #expect(themes.assignments.count == texts.count)
+    }
+
+    @Test func refusesZeroClusters() {
+        #expect(throws: Themes.InvalidCount.self) { try Themes.find(in: Self.texts, clusters: 0) }
+    }
+
+    @Test func refusesMoreClustersThanTextsWithWords() {
+        #expect(throws: Themes.InvalidCount(description: "5 clusters asked for, but only 2 texts have words to group")) {
+            try Themes.find(in: ["slow builds", "flaky tests", "", "the"], clusters: 5)
+        }
+    }
+
+    @Test func findsNothingInAnEmptyList() throws {
+        #expect(try Themes.find(in: []) == Themes(assignments: [], themes: []))
+    }
+}

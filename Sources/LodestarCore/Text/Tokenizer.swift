@@ -22,7 +22,7 @@ public enum Tokenizer {
             let scalar = scalars[index]
             if Self.isWordCharacter(scalar) {
                 current.append(scalar)
-                if scalar.properties.isAlphabetic { hasLetter = true }
+                if !hasLetter, scalar.isASCII ? scalar >= "a" : scalar.properties.isAlphabetic { hasLetter = true }
             } else if !current.isEmpty, Self.joiners.contains(scalar), index + 1 < scalars.count, Self.isWordCharacter(scalars[index + 1]) {
                 current.append(scalar)
             } else if !current.isEmpty, current.count <= 2, scalar == "#" || scalar == "+" {
@@ -43,6 +43,10 @@ public enum Tokenizer {
     }
 
     static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII {
+            // The common case, without a lookup in the Unicode tables (the text is already lower-case).
+            return (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9")
+        }
         let properties = scalar.properties
         if properties.isEmojiPresentation || properties.isEmoji && !properties.isAlphabetic && properties.numericType == nil {
             return false

@@ -5,7 +5,7 @@ import LodestarCore
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Helpers for the benchmarks under scripts/.",
-        subcommands: [Events.self]
+        subcommands: [Events.self, Texts.self]
     )
 
     struct Events: AsyncParsableCommand {
@@ -60,6 +60,46 @@ struct Bench: AsyncParsableCommand {
             try json.close()
             try csv?.close()
             print("Wrote \(written) events for \(self.services) services over \(self.days) days to \(self.ndjson)\(self.csv.map { " and \($0)" } ?? "").")
+        }
+    }
+}
+
+extension Bench {
+    struct Texts: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write generated survey answers (fixed seed), one a line, 5 to 30 words each, for `lodestar themes`."
+        )
+
+        @Option(name: .long, help: "How many texts to write.")
+        var count = 20_000
+
+        @Option(name: .long, help: "Generator seed.")
+        var seed: UInt64 = 2026
+
+        @Option(name: .long, help: "File to write.")
+        var out: String
+
+        func validate() throws {
+            guard self.count > 0 else { throw ValidationError("--count must be positive") }
+        }
+
+        /// Each text starts from a demo answer and borrows words from another answer of the same theme, so texts
+        /// repeat their theme's vocabulary without repeating each other.
+        func run() throws {
+            var random = SeededGenerator(seed: self.seed)
+            let writer = try LineWriter(path: self.out)
+            for _ in 0..<self.count {
+                let theme = DemoCorpus.themes[Int(random.next() % UInt64(DemoCorpus.themes.count))]
+                let answers = theme.worst + theme.change
+                var words = answers[Int(random.next() % UInt64(answers.count))].split(separator: " ")
+                let other = answers[Int(random.next() % UInt64(answers.count))].split(separator: " ")
+                words += other.shuffled(using: &random).prefix(Int(random.next() % 6))
+                let length = max(5, min(30, words.count))
+                while words.count < length { words += other }
+                try writer.write(words.prefix(length).joined(separator: " "))
+            }
+            try writer.close()
+            print("Wrote \(self.count) texts to \(self.out).")
         }
     }
 }

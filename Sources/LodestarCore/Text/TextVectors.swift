@@ -1,0 +1,84 @@
+import Foundation
+
+/// Texts as TF-IDF vectors over stemmed words and word pairs.
+///
+/// Each text's terms are its stemmed words without stop words, and each pair of neighbouring ones ("slow ci"), so
+/// "builds are slow" and "slow builds" share "build" and "slow". Weights are sublinear (1 + ln tf) times a smoothed
+/// idf, and every vector has length 1, so a dot product is the cosine similarity. Terms found in one text only
+/// are dropped once there are enough texts: they cannot bring two texts together.
+public struct TextVectors: Sendable {
+    /// The vocabulary; a vector's term numbers index it.
+    public private(set) var terms: [String] = []
+    /// Each term's inverse document frequency.
+    public private(set) var idf: [Float] = []
+    /// Sparse rows: text `i` has `termNumbers[offsets[i]..<offsets[i + 1]]` with `weights` at the same positions.
+    public private(set) var offsets: [Int] = [0]
+    public private(set) var termNumbers: [Int32] = []
+    public private(set) var weights: [Float] = []
+    /// For each stem, the word it most often came from, to write labels people can read.
+    public private(set) var surfaceForms: [String: String] = [:]
+
+    public var count: Int { self.offsets.count - 1 }
+
+    public func row(_ index: Int) -> Range<Int> { self.offsets[index]..<self.offsets[index + 1] }
+
+    public init(texts: [String]) {
+        var stems = StemCache()
+        var surfaceCounts: [String: [String: Int]] = [:]
+        let documents: [[String]] = texts.map { text in
+            let words = Tokenizer.terms(text).filter { !StopWords.contains($0) }
+            let stemmed = words.map { word in
+                let stem = stems.stem(word)
+                surfaceCounts[stem, default: [:]][word, default: 0] += 1
+                return stem
+            }
+            return stemmed + zip(stemmed, stemmed.dropFirst()).compactMap { $0 == $1 ? nil : $0 + " " + $1 }
+        }
+        self.surfaceForms = surfaceCounts.mapValues { counts in counts.max { ($0.value, $1.key) < ($1.value, $0.key) }!.key }
+
+        var documentFrequency: [String: Int] = [:]
+        for document in documents {
+            for term in Set(document) { documentFrequency[term, default: 0] += 1 }
+        }
+        let minimum = texts.count >= 20 ? 2 : 1
+        let kept = documentFrequency.filter { $0.value >= minimum }.keys.sorted()
+        var numbers: [String: Int32] = [:]
+        for (number, term) in kept.enumerated() { numbers[term] = Int32(number) }
+        self.terms = kept
+        let total = Float(texts.count)
+        self.idf = kept.map { log((1 + total) / (1 + Float(documentFrequency[$0]!))) + 1 }
+
+        for document in documents {
+            var counts: [Int32: Int] = [:]
+            for term in document {
+                if let number = numbers[term] { counts[number, default: 0] += 1 }
+            }
+            let entries = counts.keys.sorted().map { number in (number, (1 + log(Float(counts[number]!))) * self.idf[Int(number)]) }
+            let norm = entries.reduce(Float(0)) { $0 + $1.1 * $1.1 }.squareRoot()
+            for (number, weight) in entries {
+                self.termNumbers.append(number)
+                self.weights.append(weight / norm)
+            }
+            self.offsets.append(self.termNumbers.count)
+        }
+    }
+
+    /// The dot product of text `index` with a dense vector.
+    public func dot(_ index: Int, _ dense: [Float]) -> Float {
+        var sum: Float = 0
+        for position in self.row(index) { sum += self.weights[position] * dense[Int(self.termNumbers[position])] }
+        return sum
+    }
+}
+
+/// Stems each distinct word once: answers repeat their words a great deal.
+struct StemCache {
+    var stems: [String: String] = [:]
+
+    mutating func stem(_ word: String) -> String {
+        if let known = self.stems[word] { return known }
+        let stem = EnglishStemmer.stem(word)
+        self.stems[word] = stem
+        return stem
+    }
+}

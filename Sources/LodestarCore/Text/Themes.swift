@@ -1,0 +1,237 @@
+import Foundation
+
+/// Groups of answers about the same thing, found without a model or a network: spherical k-means over TF-IDF
+/// vectors (`TextVectors`), seeded by k-means++ from a fixed seed so the same input always gives the same output.
+/// Answers without words, or far from every group, go to "other" (number 0).
+public struct Themes: Sendable, Equatable {
+    public struct Theme: Sendable, Equatable, Codable {
+        /// 1, 2, 3… by size, largest first.
+        public var number: Int
+        /// A few of the group's most distinctive words.
+        public var label: String
+        public var size: Int
+        /// The three answers closest to the group's centre, as indices into the texts.
+        public var representatives: [Int]
+    }
+
+    /// The theme number of each text, 0 for other.
+    public var assignments: [Int]
+    public var themes: [Theme]
+
+    public static let otherLabel = "other"
+
+    public func label(of text: Int) -> String {
+        let number = self.assignments[text]
+        return number == 0 ? Self.otherLabel : self.themes[number - 1].label
+    }
+
+    /// Asking for an impossible number of groups.
+    public struct InvalidCount: Error, Equatable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// A text this close to its group's centre or closer is an outlier.
+    static let outlierSimilarity: Float = 0.05
+
+    /// Finds the themes of `texts`; `clusters` fixes how many (at least 1, at most the texts that have words),
+    /// otherwise about the square root of half the texts.
+    public static func find(in texts: [String], clusters: Int? = nil) throws(InvalidCount) -> Themes {
+        let vectors = TextVectors(texts: texts)
+        let usable = (0..<vectors.count).filter { !vectors.row($0).isEmpty }
+        if let clusters {
+            guard clusters >= 1 else { throw InvalidCount(description: "the number of clusters must be at least 1") }
+            guard clusters <= usable.count else {
+                throw InvalidCount(
+                    description: "\(clusters) clusters asked for, but only \(usable.count) \(usable.count == 1 ? "text has" : "texts have") words to group"
+                )
+            }
+        }
+        guard !usable.isEmpty else { return Themes(assignments: Array(repeating: 0, count: texts.count), themes: []) }
+        let k = clusters ?? min(usable.count, max(1, min(50, Int((Double(usable.count) / 2).squareRoot().rounded()))))
+
+        var best: KMeans.Result?
+        for seed in 0..<UInt64(usable.count <= 5_000 ? 5 : usable.count <= 20_000 ? 2 : 1) {
+            let result = KMeans.run(vectors, texts: usable, k: k, seed: 2026 + seed)
+            if best == nil || result.objective > best!.objective { best = result }
+        }
+        return Self.numbered(best!, vectors: vectors, textCount: texts.count, usable: usable, dropSmall: clusters == nil)
+    }
+
+    /// Outliers to other, small groups to other when the count was not given, then groups numbered by size.
+    static func numbered(_ result: KMeans.Result, vectors: TextVectors, textCount: Int, usable: [Int], dropSmall: Bool) -> Themes {
+        var members = Array(repeating: [Int](), count: result.clusters)
+        for position in usable.indices where result.similarity[position] > Self.outlierSimilarity {
+            members[result.assignment[position]].append(position)
+        }
+        let smallest = dropSmall && usable.count >= 20 ? 2 : 1
+        let order = members.indices.filter { members[$0].count >= smallest }
+            .sorted { (members[$0].count, members[$1].first ?? 0) > (members[$1].count, members[$0].first ?? 0) }
+        let labels = ThemeLabels(vectors: vectors, usable: usable, members: order.map { members[$0] })
+        var assignments = Array(repeating: 0, count: textCount)
+        var themes: [Theme] = []
+        for (rank, cluster) in order.enumerated() {
+            for position in members[cluster] { assignments[usable[position]] = rank + 1 }
+            let closest = members[cluster].sorted { (result.similarity[$0], $1) > (result.similarity[$1], $0) }.prefix(3)
+            themes.append(
+                Theme(number: rank + 1, label: labels.label(rank), size: members[cluster].count, representatives: closest.map { usable[$0] })
+            )
+        }
+        return Themes(assignments: assignments, themes: themes)
+    }
+}
+
+/// Spherical k-means: vectors and centres have length 1, and each text joins the centre it has the largest dot
+/// product with.
+enum KMeans {
+    struct Result {
+        var clusters: Int
+        /// For each usable text (by position in `texts`), its centre and its similarity to it.
+        var assignment: [Int]
+        var similarity: [Float]
+        /// The sum of the similarities: higher is better.
+        var objective: Float
+    }
+
+    static let maxIterations = 25
+
+    static func run(_ vectors: TextVectors, texts: [Int], k: Int, seed: UInt64) -> Result {
+        let dimensions = vectors.terms.count
+        var random = SeededGenerator(seed: seed)
+        // Centres stored term by term, eight clusters to a SIMD lane group (the k weights of term 0, then of term
+        // 1…): a text's few terms read a few contiguous runs, and its k similarities add up eight at a time.
+        let groups = (k + 7) / 8
+        var centres = Array(repeating: SIMD8<Float>(), count: dimensions * groups)
+        for (cluster, text) in Self.seeds(vectors, texts: texts, k: k, random: &random).enumerated() {
+            for entry in vectors.row(text) {
+                centres[Int(vectors.termNumbers[entry]) * groups + cluster / 8][cluster % 8] = vectors.weights[entry]
+            }
+        }
+        var assignment = Array(repeating: -1, count: texts.count)
+        var similarity = Array(repeating: Float(0), count: texts.count)
+        var scores = Array(repeating: SIMD8<Float>(), count: groups)
+        for _ in 0..<Self.maxIterations {
+            var changed = 0
+            centres.withUnsafeBufferPointer { centres in
+                scores.withUnsafeMutableBufferPointer { scores in
+                    for (position, text) in texts.enumerated() {
+                        for group in 0..<groups { scores[group] = SIMD8() }
+                        for entry in vectors.row(text) {
+                            let base = Int(vectors.termNumbers[entry]) * groups
+                            let weight = vectors.weights[entry]
+                            for group in 0..<groups { scores[group] += weight * centres[base + group] }
+                        }
+                        var best = 0
+                        for cluster in 1..<max(1, k) where scores[cluster / 8][cluster % 8] > scores[best / 8][best % 8] { best = cluster }
+                        if assignment[position] != best { changed += 1 }
+                        assignment[position] = best
+                        similarity[position] = scores[best / 8][best % 8]
+                    }
+                }
+            }
+            // Done when (almost) nobody moves: chasing the last few in a thousand cost as many rounds again.
+            guard changed > texts.count / 200 else { break }
+            // New centres: the normalised sum of their members; an emptied centre keeps its place.
+            var sums = Array(repeating: SIMD8<Float>(), count: dimensions * groups)
+            var sizes = Array(repeating: SIMD8<Float>(), count: groups)
+            for (position, text) in texts.enumerated() {
+                let cluster = assignment[position]
+                sizes[cluster / 8][cluster % 8] += 1
+                for entry in vectors.row(text) {
+                    sums[Int(vectors.termNumbers[entry]) * groups + cluster / 8][cluster % 8] += vectors.weights[entry]
+                }
+            }
+            var norms = Array(repeating: SIMD8<Float>(), count: groups)
+            for index in sums.indices { norms[index % groups] += sums[index] * sums[index] }
+            let scales = norms.map { norm in SIMD8<Float>((0..<8).map { norm[$0] > 0 ? 1 / norm[$0].squareRoot() : 0 }) }
+            let empty = sizes.map { $0 .== 0 }
+            for index in sums.indices {
+                let group = index % groups
+                centres[index] = (sums[index] * scales[group]).replacing(with: centres[index], where: empty[group])
+            }
+        }
+        return Result(clusters: k, assignment: assignment, similarity: similarity, objective: similarity.reduce(0, +))
+    }
+
+    /// k-means++: the first centre at random, each next one with a chance growing with its distance from the
+    /// nearest centre chosen so far.
+    static func seeds(_ vectors: TextVectors, texts: [Int], k: Int, random: inout SeededGenerator) -> [Int] {
+        var chosen = [texts[Int(random.next() % UInt64(texts.count))]]
+        var distance = Array(repeating: Float.infinity, count: texts.count)
+        while chosen.count < k {
+            let latest = chosen[chosen.count - 1]
+            for (position, text) in texts.enumerated() {
+                distance[position] = min(distance[position], max(0, 1 - Self.sparseDot(vectors, text, latest)))
+            }
+            let total = distance.reduce(Float(0)) { $0 + $1 * $1 }
+            var target = Float(Double(random.next() % 1_000_000) / 1_000_000) * total
+            var pick = texts.indices.last!
+            if total > 0 {
+                for position in texts.indices {
+                    target -= distance[position] * distance[position]
+                    if target <= 0 {
+                        pick = position
+                        break
+                    }
+                }
+            } else {
+                pick = chosen.count % texts.count
+            }
+            chosen.append(texts[pick])
+        }
+        return chosen
+    }
+
+    static func sparseDot(_ vectors: TextVectors, _ left: Int, _ right: Int) -> Float {
+        var (a, b) = (vectors.row(left).lowerBound, vectors.row(right).lowerBound)
+        let (aEnd, bEnd) = (vectors.row(left).upperBound, vectors.row(right).upperBound)
+        var sum: Float = 0
+        while a < aEnd, b < bEnd {
+            let (ta, tb) = (vectors.termNumbers[a], vectors.termNumbers[b])
+            if ta == tb {
+                sum += vectors.weights[a] * vectors.weights[b]
+                a += 1
+                b += 1
+            } else if ta < tb {
+                a += 1
+            } else {
+                b += 1
+            }
+        }
+        return sum
+    }
+}
+
+/// Labels from each group's distinctive terms (class-based TF-IDF): a term's share of the group's weight, times
+/// how rare it is across groups.
+struct ThemeLabels {
+    var labels: [String] = []
+
+    init(vectors: TextVectors, usable: [Int], members: [[Int]]) {
+        var sums = Array(repeating: [Int32: Float](), count: members.count)
+        var overall: [Int32: Float] = [:]
+        for (cluster, positions) in members.enumerated() {
+            for position in positions {
+                for entry in vectors.row(usable[position]) {
+                    sums[cluster][vectors.termNumbers[entry], default: 0] += vectors.weights[entry]
+                    overall[vectors.termNumbers[entry], default: 0] += vectors.weights[entry]
+                }
+            }
+        }
+        let average = overall.values.reduce(0, +) / Float(max(1, members.count))
+        self.labels = sums.map { sum in
+            let total = sum.values.reduce(0, +)
+            let ranked = sum.map { term, weight in (term, weight / total * log(1 + average / overall[term]!)) }
+                .sorted { ($0.1, $1.0) > ($1.1, $0.0) }
+            var words: [String] = []
+            for (term, _) in ranked.prefix(4) {
+                for stem in vectors.terms[Int(term)].split(separator: " ") {
+                    let word = vectors.surfaceForms[String(stem)] ?? String(stem)
+                    if !words.contains(word), words.count < 3 { words.append(word) }
+                }
+            }
+            return words.joined(separator: " ")
+        }
+    }
+
+    func label(_ rank: Int) -> String { self.labels[rank] }
+}
