@@ -5,7 +5,7 @@ import LodestarCore
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Helpers for the benchmarks under scripts/.",
-        subcommands: [Events.self, Texts.self]
+        subcommands: [Events.self, Texts.self, Corpus.self]
     )
 
     struct Events: AsyncParsableCommand {
@@ -100,6 +100,30 @@ extension Bench {
             }
             try writer.close()
             print("Wrote \(self.count) texts to \(self.out).")
+        }
+    }
+}
+
+extension Bench {
+    struct Corpus: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the demo's hand-written answers with their themes, THEME<TAB>ANSWER a line: the labelled set scripts/bench-themes-quality.sh scores `lodestar themes` on."
+        )
+
+        @Option(name: .long, help: "File to write.")
+        var out: String
+
+        func run() throws {
+            let writer = try LineWriter(path: self.out)
+            var count = 0
+            for theme in DemoCorpus.themes {
+                for answer in theme.worst + theme.change {
+                    try writer.write(theme.id + "\t" + answer.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " "))
+                    count += 1
+                }
+            }
+            try writer.close()
+            print("Wrote \(count) answers over \(DemoCorpus.themes.count) themes to \(self.out).")
         }
     }
 }
