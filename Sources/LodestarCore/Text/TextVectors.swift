@@ -62,13 +62,6 @@ public struct TextVectors: Sendable {
             self.offsets.append(self.termNumbers.count)
         }
     }
-
-    /// The dot product of text `index` with a dense vector.
-    public func dot(_ index: Int, _ dense: [Float]) -> Float {
-        var sum: Float = 0
-        for position in self.row(index) { sum += self.weights[position] * dense[Int(self.termNumbers[position])] }
-        return sum
-    }
 }
 
 /// Stems each distinct word once: answers repeat their words a great deal.

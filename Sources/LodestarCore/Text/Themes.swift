@@ -30,7 +30,7 @@ public struct Themes: Sendable, Equatable {
         public var description: String
     }
 
-    /// A text this close to its group's centre or closer is an outlier.
+    /// A text whose similarity to its group's centre is no more than this is an outlier.
     static let outlierSimilarity: Float = 0.05
 
     /// Finds the themes of `texts`; `clusters` fixes how many (at least 1, at most the texts that have words),
