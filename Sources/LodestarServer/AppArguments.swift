@@ -1,4 +1,5 @@
 import Foundation
+import LodestarCore
 
 /// What the server needs to start; the `serve` command and tests each provide it.
 public protocol AppArguments: Sendable {
@@ -12,11 +13,21 @@ public protocol AppArguments: Sendable {
     var resourcesPath: String? { get }
     /// Webhook secrets and rules.
     var pipelineSettings: PipelineSettings { get }
+    /// The bearer token of admin endpoints (`LODESTAR_ADMIN_TOKEN`); nil closes them.
+    var adminToken: String? { get }
+    /// The anonymity threshold (`LODESTAR_ANONYMITY_K`) applied to everything the server shows.
+    var anonymityPolicy: AnonymityPolicy { get throws }
 }
 
 extension AppArguments {
     /// From the process environment unless a caller provides its own.
     public var pipelineSettings: PipelineSettings { PipelineSettings(environment: ProcessInfo.processInfo.environment) }
+
+    public var adminToken: String? { ProcessInfo.processInfo.environment["LODESTAR_ADMIN_TOKEN"]?.nilIfEmpty }
+
+    public var anonymityPolicy: AnonymityPolicy {
+        get throws { try AnonymityPolicy(environment: ProcessInfo.processInfo.environment) }
+    }
 }
 
 /// Limits the server applies to what it reads.

@@ -32,6 +32,8 @@ public func buildApplication(
     try settings.webhooks.validate()
     WebhooksController(pipeline: pipeline, settings: settings).addRoutes(to: router)
     PipelineController(pipeline: pipeline, settings: settings).addRoutes(to: router.group("api/v1"))
+    EpicsController(epics: EpicSQLiteRepository(database: database), adminToken: arguments.adminToken, policy: try arguments.anonymityPolicy)
+        .addRoutes(to: router.group("api/v1"))
 
     let checkpoints = try WALCheckpoints(taking: database).map { CheckpointService(checkpoints: $0, logger: logger) }
 

@@ -48,6 +48,30 @@ extension AppDatabase {
         }
     }
 
+    /// Generates the top five epics of each of the demo's months, oldest first (so themes link from month to month),
+    /// and curates the older ones as a lead would: each month's first epic done, its second in progress.
+    /// - Returns: the number of epics written.
+    public func seedDemoEpics(lastMonth: Month, months: Int = 6) async throws -> Int {
+        let repository = EpicSQLiteRepository(database: self)
+        let columns = try await PipelineSQLiteRepository(database: self).deliveryColumns()
+        var count = 0
+        for offset in stride(from: months - 1, through: 0, by: -1) {
+            let month = lastMonth.adding(months: -offset)
+            let report = try MetricsQuery(from: month.description, to: month.description).report(columns: columns)
+            let generated = try await repository.generate(month: month, top: 5, delivery: DeliverySignals(report: report), force: true, actor: "demo")
+            count += generated.epics
+            guard offset >= 2 else { continue }
+            let epics = try await repository.list(month: month, policy: AnonymityPolicy()).epics
+            for epic in epics.prefix(2) {
+                let status: EpicStatus = epic.rank == 1 ? .done : .inProgress
+                _ = try await repository.update(
+                    id: epic.id, change: EpicChange(status: status, owner: "platform team"), actor: "demo", policy: AnonymityPolicy()
+                )
+            }
+        }
+        return count
+    }
+
     /// Whether any round exists, so `demo` can tell a fresh database from one it filled before.
     public func hasRounds() async throws -> Bool {
         try await self.writer.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM surveyRound)") ?? false }

@@ -57,6 +57,7 @@ extension AppDatabase {
             )
         }
         Self.registerPipelineMigration(&migrator)
+        Self.registerEpicMigration(&migrator)
         return migrator
     }
 }

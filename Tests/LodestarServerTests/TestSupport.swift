@@ -14,6 +14,8 @@ struct TestArguments: AppArguments {
     var rateLimitPerMinute = 0
     var resourcesPath: String? = nil
     var pipelineSettings = PipelineSettings(githubSecret: "s3cret", gitlabToken: "gl-token", ingestToken: "ingest-token", bodyLimit: 64 * 1024)
+    var adminToken: String? = "admin-token"
+    var anonymityPolicy = try! AnonymityPolicy(k: 3)
 }
 
 /// A fresh app over an in-memory database with the platform-pulse survey open for 2026-11.

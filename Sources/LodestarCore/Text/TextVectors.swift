@@ -32,7 +32,10 @@ public struct TextVectors: Sendable {
                 surfaceCounts[stem, default: [:]][word, default: 0] += 1
                 return stem
             }
-            return stemmed + zip(stemmed, stemmed.dropFirst()).compactMap { $0 == $1 ? nil : $0 + " " + $1 }
+            // A negation joins the next word ("no docs", "not working") but is no term of its own: alone it would
+            // tie "nobody owns it" to "nobody reads the alerts".
+            let pairs = zip(stemmed, stemmed.dropFirst()).compactMap { $0 == $1 ? nil : $0 + " " + $1 }
+            return zip(words, stemmed).compactMap { StopWords.isNegation($0) ? nil : $1 } + pairs
         }
         self.surfaceForms = surfaceCounts.mapValues { counts in counts.max { ($0.value, $1.key) < ($1.value, $0.key) }!.key }
 

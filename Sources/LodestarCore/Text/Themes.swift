@@ -12,6 +12,21 @@ public struct Themes: Sendable, Equatable {
         public var size: Int
         /// The three answers closest to the group's centre, as indices into the texts.
         public var representatives: [Int]
+        /// Every member, closest to the centre first, as indices into the texts.
+        public var members: [Int]
+        /// The group's most distinctive stems (and stem pairs) with their class-based TF-IDF weights, strongest
+        /// first: what a theme is compared by from one month to the next.
+        public var keywords: [Keyword]
+    }
+
+    public struct Keyword: Sendable, Equatable, Codable {
+        public var term: String
+        public var weight: Double
+
+        public init(term: String, weight: Double) {
+            self.term = term
+            self.weight = weight
+        }
     }
 
     /// The theme number of each text, 0 for other.
@@ -54,7 +69,55 @@ public struct Themes: Sendable, Equatable {
             let result = KMeans.run(vectors, texts: usable, k: k, seed: 2026 + seed)
             if best == nil || result.objective > best!.objective { best = result }
         }
-        return Self.numbered(best!, vectors: vectors, textCount: texts.count, usable: usable, dropSmall: clusters == nil)
+        var result = best!
+        if clusters == nil {
+            for _ in 0..<Self.splitPasses { result = Self.splittingLoose(result, vectors: vectors, usable: usable) }
+        }
+        return Self.numbered(result, vectors: vectors, textCount: texts.count, usable: usable, dropSmall: clusters == nil)
+    }
+
+    /// How close a group's members are to its centre on average.
+    static func cohesion(_ result: KMeans.Result) -> [Float] {
+        var sums = Array(repeating: Float(0), count: result.clusters)
+        var counts = Array(repeating: 0, count: result.clusters)
+        for (position, cluster) in result.assignment.enumerated() {
+            sums[cluster] += result.similarity[position]
+            counts[cluster] += 1
+        }
+        return zip(sums, counts).map { $1 == 0 ? 0 : $0 / Float($1) }
+    }
+
+    /// How many times loose groups are split again.
+    static let splitPasses = 2
+
+    /// A group much looser than the typical one.
+    static let looseCohesion: Float = 0.7
+
+    /// Splits the loose groups once. Short answers that share few words with any strong theme gather around one
+    /// catch-all centre; clustered again on their own, without the strong themes pulling, they fall into the
+    /// themes they are about.
+    static func splittingLoose(_ result: KMeans.Result, vectors: TextVectors, usable: [Int]) -> KMeans.Result {
+        let cohesion = Self.cohesion(result)
+        let typical = Self.median(cohesion.filter { $0 > 0 })
+        var result = result
+        for cluster in cohesion.indices where cohesion[cluster] > 0 && cohesion[cluster] < typical * Self.looseCohesion {
+            let positions = result.assignment.indices.filter { result.assignment[$0] == cluster }
+            guard positions.count >= 8 else { continue }
+            let k = max(2, Int((Double(positions.count) / 2).squareRoot().rounded()))
+            let split = KMeans.run(vectors, texts: positions.map { usable[$0] }, k: k, seed: 2026 + UInt64(cluster))
+            for (index, position) in positions.enumerated() {
+                let part = split.assignment[index]
+                result.assignment[position] = part == 0 ? cluster : result.clusters + part - 1
+                result.similarity[position] = split.similarity[index]
+            }
+            result.clusters += k - 1
+        }
+        return result
+    }
+
+    static func median(_ values: [Float]) -> Float {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
     }
 
     /// Outliers to other, small groups to other when the count was not given, then groups numbered by size.
@@ -71,9 +134,12 @@ public struct Themes: Sendable, Equatable {
         var themes: [Theme] = []
         for (rank, cluster) in order.enumerated() {
             for position in members[cluster] { assignments[usable[position]] = rank + 1 }
-            let closest = members[cluster].sorted { (result.similarity[$0], $1) > (result.similarity[$1], $0) }.prefix(3)
+            let closest = members[cluster].sorted { (result.similarity[$0], $1) > (result.similarity[$1], $0) }.map { usable[$0] }
             themes.append(
-                Theme(number: rank + 1, label: labels.label(rank), size: members[cluster].count, representatives: closest.map { usable[$0] })
+                Theme(
+                    number: rank + 1, label: labels.labels[rank], size: members[cluster].count, representatives: Array(closest.prefix(3)),
+                    members: closest, keywords: labels.keywords[rank]
+                )
             )
         }
         return Themes(assignments: assignments, themes: themes)
@@ -201,10 +267,14 @@ enum KMeans {
     }
 }
 
-/// Labels from each group's distinctive terms (class-based TF-IDF): a term's share of the group's weight, times
-/// how rare it is across groups.
+/// Labels from each group's distinctive terms (class-based TF-IDF): the share of the group's texts that use a
+/// term, times how rare the term is across groups. Counting texts rather than adding weights keeps a word two
+/// people used once from outranking the word half the group used.
 struct ThemeLabels {
     var labels: [String] = []
+    var keywords: [[Themes.Keyword]] = []
+    /// How many distinctive terms each theme keeps for comparison.
+    static let keywordCount = 12
 
     init(vectors: TextVectors, usable: [Int], members: [[Int]]) {
         var sums = Array(repeating: [Int32: Float](), count: members.count)
@@ -212,16 +282,19 @@ struct ThemeLabels {
         for (cluster, positions) in members.enumerated() {
             for position in positions {
                 for entry in vectors.row(usable[position]) {
-                    sums[cluster][vectors.termNumbers[entry], default: 0] += vectors.weights[entry]
-                    overall[vectors.termNumbers[entry], default: 0] += vectors.weights[entry]
+                    sums[cluster][vectors.termNumbers[entry], default: 0] += 1
+                    overall[vectors.termNumbers[entry], default: 0] += 1
                 }
             }
         }
         let average = overall.values.reduce(0, +) / Float(max(1, members.count))
-        self.labels = sums.map { sum in
-            let total = sum.values.reduce(0, +)
-            let ranked = sum.map { term, weight in (term, weight / total * log(1 + average / overall[term]!)) }
+        for (cluster, sum) in sums.enumerated() {
+            let size = Float(max(1, members[cluster].count))
+            let ranked = sum.map { term, count in (term, count / size * log(1 + average / overall[term]!)) }
                 .sorted { ($0.1, $1.0) > ($1.1, $0.0) }
+            self.keywords.append(
+                ranked.prefix(Self.keywordCount).map { Themes.Keyword(term: vectors.terms[Int($0.0)], weight: (Double($0.1) * 10_000).rounded() / 10_000) }
+            )
             var words: [String] = []
             for (term, _) in ranked.prefix(4) {
                 for stem in vectors.terms[Int(term)].split(separator: " ") {
@@ -229,9 +302,7 @@ struct ThemeLabels {
                     if !words.contains(word), words.count < 3 { words.append(word) }
                 }
             }
-            return words.joined(separator: " ")
+            self.labels.append(words.joined(separator: " "))
         }
     }
-
-    func label(_ rank: Int) -> String { self.labels[rank] }
 }

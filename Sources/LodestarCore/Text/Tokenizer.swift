@@ -61,6 +61,11 @@ public enum Tokenizer {
 public enum StopWords {
     public static func contains(_ term: String) -> Bool { Self.english.contains(term) }
 
+    /// The negations the list keeps ("not", "never", "don't"): they change what an answer means.
+    public static func isNegation(_ word: String) -> Bool {
+        word.hasSuffix("n't") || ["no", "not", "nor", "never", "none", "nobody", "nothing", "nowhere", "without"].contains(word)
+    }
+
     static let english: Set<String> = [
         "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at",
         "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do",

@@ -51,22 +51,27 @@ public struct ResponseSQLiteRepository: ResponseRepository {
             guard let roundId = try Int64.fetchOne(db, sql: "SELECT id FROM surveyRound WHERE month = ?", arguments: [month.description]) else {
                 return []
             }
-            let records = try ResponseRecord.filter(ResponseRecord.Columns.roundId == roundId).order(Column("id")).fetchAll(db)
-            let answers = try AnswerRecord.fetchAll(
-                db,
-                sql: "SELECT a.* FROM answer a JOIN response r ON r.id = a.responseId WHERE r.roundId = ?",
-                arguments: [roundId]
-            )
-            let byResponse = Dictionary(grouping: answers, by: \.responseId)
-            return records.map { record in
-                var texts: [String: String] = [:]
-                var numbers: [String: Int] = [:]
-                for answer in byResponse[record.id!] ?? [] {
-                    if let text = answer.text { texts[answer.questionId] = text }
-                    if let value = answer.value { numbers[answer.questionId] = value }
-                }
-                return StoredResponse(id: record.id!, team: record.team, submittedOn: record.submittedOn, texts: texts, numbers: numbers)
+            return try Self.responses(db, roundId: roundId)
+        }
+    }
+
+    /// A round's responses with their answers, oldest first, read inside the caller's transaction.
+    static func responses(_ db: Database, roundId: Int64) throws -> [StoredResponse] {
+        let records = try ResponseRecord.filter(ResponseRecord.Columns.roundId == roundId).order(Column("id")).fetchAll(db)
+        let answers = try AnswerRecord.fetchAll(
+            db,
+            sql: "SELECT a.* FROM answer a JOIN response r ON r.id = a.responseId WHERE r.roundId = ?",
+            arguments: [roundId]
+        )
+        let byResponse = Dictionary(grouping: answers, by: \.responseId)
+        return records.map { record in
+            var texts: [String: String] = [:]
+            var numbers: [String: Int] = [:]
+            for answer in byResponse[record.id!] ?? [] {
+                if let text = answer.text { texts[answer.questionId] = text }
+                if let value = answer.value { numbers[answer.questionId] = value }
             }
+            return StoredResponse(id: record.id!, team: record.team, submittedOn: record.submittedOn, texts: texts, numbers: numbers)
         }
     }
 

@@ -7,8 +7,8 @@ struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a database with a demo organisation's data and serve it.",
         discussion: """
-            Five teams, six monthly survey rounds (the latest open, so the form can be tried at once) and a year of \
-            pipeline history for eight services.
+            Five teams, six monthly survey rounds (the latest open, so the form can be tried at once), a year of \
+            pipeline history for eight services, and each month's epics.
             """
     )
 
@@ -36,6 +36,7 @@ struct Demo: AsyncParsableCommand {
               lodestar survey list --db \(path)
               lodestar survey results --db \(path) --month \(Month(containing: Date()).adding(months: -1)) --by team
               lodestar metrics --db \(path) --by team
+              lodestar epics list --db \(path) --month \(Month(containing: Date()).adding(months: -1)) --explain
               lodestar metrics --db \(path) --from \(Month(containing: Date()).adding(months: -11)) --by month --no-baseline
             """
         )
@@ -46,6 +47,7 @@ struct Demo: AsyncParsableCommand {
               survey form   \(base)/survey
               JSON API      POST \(base)/api/v1/responses
               metrics       \(base)/api/v1/metrics?by=service
+              epics         \(base)/api/v1/epics
               health        \(base)/healthz
             Stop with Ctrl-C.
             """
@@ -68,7 +70,9 @@ struct Demo: AsyncParsableCommand {
         let definition = try SurveyFile.load("platform-pulse", folder: self.surveys)
         let seeded = try await database.seedDemo(definition: definition, lastMonth: Month(containing: Date()))
         let events = try await database.seedDemoPipeline()
+        let epics = try await database.seedDemoEpics(lastMonth: Month(containing: Date()))
         print("Created \(path): 5 teams, \(seeded.rounds) monthly rounds, \(seeded.responses) responses,")
-        print("  \(DemoPipeline.demoServices.count) services with a year of pipeline history (\(events) events).")
+        print("  \(DemoPipeline.demoServices.count) services with a year of pipeline history (\(events) events),")
+        print("  and \(epics) epics over those months (the older ones curated).")
     }
 }
