@@ -34,6 +34,16 @@ struct EpicsCLITests {
         #expect(result.out.contains("#\(ids[0]) "))
     }
 
+    @Test func listsAsMarkdownAndCSV() throws {
+        let ids = try self.demoEpics()
+        let markdown = try self.cli.run(["epics", "list", "--format", "markdown", "--explain"])
+        #expect(markdown.status == 0 && markdown.out.contains("| rank | id | title |") && markdown.out.contains("### #\(ids[0]) "))
+        let csv = try self.cli.run(["epics", "list", "--format", "csv", "--explain"])
+        let header = try #require(csv.out.split(separator: "\r\n").first)
+        #expect(header == "rank,id,title,score,respondents,teams,status,owner,breakdown,history,quotes")
+        #expect(csv.out.split(separator: "\r\n").count == ids.count + 1)
+    }
+
     @Test func updatesAnEpicAndRefusesAnUnknownStatusOrEpic() throws {
         let ids = try self.demoEpics()
         let done = try self.cli.run(["epics", "update", String(ids[0]), "--status", "done", "--owner", "ana"])

@@ -170,7 +170,14 @@ struct ThemeEvidenceTests {
         let evidence = ThemeEvidence(answers: Self.answers(["mobile", "payments", "mobile", "payments"]), teamSizes: ["payments": 9, "mobile": 2], policy: Self.policy)
         #expect(evidence.quotes == ["answer 1", "answer 3"])
         #expect(evidence.withheld != nil)
-        #expect(evidence.teams == [TeamCount(team: "payments", respondents: 2), TeamCount(team: "other teams", respondents: 2)])
+        #expect(evidence.teams == [TeamCount(team: "payments", respondents: 2)])
+    }
+
+    @Test func countsSmallTeamsTogetherOnlyWhenTheyReachK() {
+        let evidence = ThemeEvidence(
+            answers: Self.answers(["mobile", "search", "payments"]), teamSizes: ["payments": 9, "mobile": 2, "search": 3], policy: Self.policy
+        )
+        #expect(evidence.teams == [TeamCount(team: "payments", respondents: 1), TeamCount(team: "other teams", respondents: 2)])
     }
 
     @Test func withholdsEveryQuoteInAMonthUnderK() {

@@ -84,7 +84,7 @@ struct EpicStoreTests {
         let listed = try await self.epics.list(month: Self.november, policy: Self.policy)
         let onboarding = try #require(listed.epics.first { $0.keywords.contains { $0.contains("onboard") } })
         #expect(onboarding.quotes.isEmpty)
-        #expect(onboarding.teams == [TeamCount(team: "other teams", respondents: 2)])
+        #expect(onboarding.respondents == 2 && onboarding.teams.isEmpty)
         #expect(listed.epics.allSatisfy { !$0.quotes.contains { $0.contains("onboarding") } })
     }
 

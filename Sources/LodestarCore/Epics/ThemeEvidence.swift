@@ -4,7 +4,8 @@ import Foundation
 ///
 /// A quote is shown only when the month has at least k respondents and the quoted respondent's team (or the
 /// group of answers without a team) has at least k respondents that month. Teams under k are counted together as
-/// "other teams", so no small team is seen on its own. Counts still include everyone.
+/// "other teams", and only when those teams together had at least k respondents that month: one small team
+/// alone under that name would be seen on its own. Counts still include everyone.
 public struct ThemeEvidence: Sendable, Equatable {
     public var teams: [TeamCount]
     public var quotes: [String]
@@ -38,6 +39,8 @@ public struct ThemeEvidence: Sendable, Equatable {
             let shown = policy.allows(teamSizes[answer.team] ?? 0) ? (answer.team ?? SurveyResults.noTeam) : SurveyResults.otherTeams
             respondentsByTeam[shown, default: []].insert(answer.responseId)
         }
+        let smallTeams = teamSizes.values.filter { !policy.allows($0) }.reduce(0, +)
+        if !policy.allows(smallTeams) { respondentsByTeam[SurveyResults.otherTeams] = nil }
         self.teams = respondentsByTeam.map { TeamCount(team: $0.key, respondents: $0.value.count) }
             .sorted { ($0.team == SurveyResults.otherTeams ? 1 : 0, -$0.respondents, $0.team) < ($1.team == SurveyResults.otherTeams ? 1 : 0, -$1.respondents, $1.team) }
 
