@@ -287,17 +287,21 @@ struct ThemeLabels {
                 }
             }
         }
-        let average = overall.values.reduce(0, +) / Float(max(1, members.count))
+        let total = Float(max(1, members.reduce(0) { $0 + $1.count }))
         for (cluster, sum) in sums.enumerated() {
             let size = Float(max(1, members[cluster].count))
-            let ranked = sum.map { term, count in (term, count / size * log(1 + average / overall[term]!)) }
-                .sorted { ($0.1, $1.0) > ($1.1, $0.0) }
+            let ranked = sum.compactMap { term, count -> (Int32, Float)? in
+                let share = count / size
+                let lift = share / (overall[term]! / total)
+                return lift > 1 ? (term, share * log(lift)) : nil
+            }
+            .sorted { ($0.1, $1.0) > ($1.1, $0.0) }
             self.keywords.append(
                 ranked.prefix(Self.keywordCount).map { Themes.Keyword(term: vectors.terms[Int($0.0)], weight: (Double($0.1) * 10_000).rounded() / 10_000) }
             )
             var words: [String] = []
-            for (term, _) in ranked.prefix(4) {
-                for stem in vectors.terms[Int(term)].split(separator: " ") {
+            for (term, _) in ranked where words.count < 3 {
+                for stem in vectors.terms[Int(term)].split(separator: " ") where !StopWords.isLightVerb(String(stem)) {
                     let word = vectors.surfaceForms[String(stem)] ?? String(stem)
                     if !words.contains(word), words.count < 3 { words.append(word) }
                 }

@@ -61,6 +61,18 @@ public enum Tokenizer {
 public enum StopWords {
     public static func contains(_ term: String) -> Bool { Self.english.contains(term) }
 
+    /// Verbs that carry little meaning of their own ("make red mean red", "find out"), by stem: they count in the
+    /// grouping but make poor labels.
+    public static func isLightVerb(_ stem: String) -> Bool {
+        Self.lightVerbs.contains(stem)
+    }
+
+    static let lightVerbs: Set<String> = Set(
+        ["make", "made", "find", "found", "give", "gave", "take", "took", "tell", "told", "let", "use", "need", "want", "know", "knew",
+         "see", "saw", "go", "went", "put", "keep", "kept", "tri", "come", "came", "say", "said", "seem", "feel", "felt", "like", "way",
+         "actual", "realli", "alway", "someth", "anyth", "everyth", "thing", "stuff", "instead", "pleas", "better", "first", "end"]
+    )
+
     /// The negations the list keeps ("not", "never", "don't"): they change what an answer means.
     public static func isNegation(_ word: String) -> Bool {
         word.hasSuffix("n't") || ["no", "not", "nor", "never", "none", "nobody", "nothing", "nowhere", "without"].contains(word)
