@@ -129,3 +129,22 @@ struct ThemesTests {
         #expect(try Themes.find(in: []) == Themes(assignments: [], themes: []))
     }
 }
+
+struct TypoFoldingTests {
+    @Test(arguments: [("pipelin", "piplin", true), ("pipelin", "pplin", false), ("pipelin", "pipelan", true), ("pipelin", "pipeline", true), ("pipelin", "pipleni", false),
+                      ("runner", "rnuner", true), ("runner", "runner", false), ("build", "bulid", true), ("deploy", "deplyo", true)])
+    func tellsOneEditFromMore(_ a: String, _ b: String, _ expected: Bool) {
+        #expect(TypoFolding.oneEditApart(Array(a), Array(b)) == expected)
+    }
+
+    @Test func foldsARareMisspellingIntoTheWordMostTextsUse() {
+        let folding = TypoFolding(stemmed: [["pipelin", "slow"], ["pipelin"], ["piplin", "slow"], ["ci"], ["ci"], ["ci"]])
+        #expect(folding.replacements == ["piplin": "pipelin"])
+    }
+
+    @Test func leavesShortAndCommonWordsAlone() {
+        let folding = TypoFolding(stemmed: [["test", "flaki"], ["tast"], ["flaky"], ["flaki"]])
+        #expect(folding.replacements == ["flaky": "flaki"])
+    }
+}
+
