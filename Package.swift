@@ -74,6 +74,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LodestarCoreTests", dependencies: ["LodestarCore"]),
+        .testTarget(name: "LodestarReportTests", dependencies: ["LodestarCore", "LodestarReport"]),
         .testTarget(
             name: "LodestarStoreTests",
             dependencies: ["LodestarCore", "LodestarStore", .product(name: "GRDB", package: "GRDB.swift")]
