@@ -13,6 +13,8 @@ public protocol AppArguments: Sendable {
     var resourcesPath: String? { get }
     /// Webhook secrets and rules.
     var pipelineSettings: PipelineSettings { get }
+    /// The folder `report publish` writes to, served at /reports/.
+    var reportsPath: String { get }
     /// The bearer token of admin endpoints (`LODESTAR_ADMIN_TOKEN`); nil closes them.
     var adminToken: String? { get }
     /// The anonymity threshold (`LODESTAR_ANONYMITY_K`) applied to everything the server shows.
@@ -22,6 +24,8 @@ public protocol AppArguments: Sendable {
 extension AppArguments {
     /// From the process environment unless a caller provides its own.
     public var pipelineSettings: PipelineSettings { PipelineSettings(environment: ProcessInfo.processInfo.environment) }
+
+    public var reportsPath: String { "reports" }
 
     public var adminToken: String? { ProcessInfo.processInfo.environment["LODESTAR_ADMIN_TOKEN"]?.nilIfEmpty }
 

@@ -34,6 +34,10 @@ public func buildApplication(
     PipelineController(pipeline: pipeline, settings: settings).addRoutes(to: router.group("api/v1"))
     EpicsController(epics: EpicSQLiteRepository(database: database), adminToken: arguments.adminToken, policy: try arguments.anonymityPolicy)
         .addRoutes(to: router.group("api/v1"))
+    ReportsController(
+        database: database, folder: URL(fileURLWithPath: arguments.reportsPath, isDirectory: true), policy: try arguments.anonymityPolicy,
+        templates: templates
+    ).addRoutes(to: router.group("reports"))
 
     let checkpoints = try WALCheckpoints(taking: database).map { CheckpointService(checkpoints: $0, logger: logger) }
 

@@ -5,8 +5,10 @@ import LodestarCore
 extension AppDatabase {
     /// Fills an empty database with the demo organisation's survey history, through the same paths real answers take.
     /// - Returns: the number of rounds and responses written.
-    public func seedDemo(definition: SurveyDefinition, lastMonth: Month, today: Date = Date()) async throws -> (rounds: Int, responses: Int) {
-        let organisation = DemoOrganisation(lastMonth: lastMonth, today: today)
+    public func seedDemo(
+        definition: SurveyDefinition, lastMonth: Month, today: Date = Date(), organisation: DemoOrganisation? = nil
+    ) async throws -> (rounds: Int, responses: Int) {
+        let organisation = organisation ?? DemoOrganisation(lastMonth: lastMonth, today: today)
         let base = self.surveyService()
         var responses = 0
         for round in organisation.rounds {
@@ -70,6 +72,28 @@ extension AppDatabase {
             }
         }
         return count
+    }
+
+    /// A larger organisation for the report benchmark: `months` rounds of answers from `teams` teams (team-01…),
+    /// the generated services (service-001…) mapped to those teams, and each month's epics.
+    public func seedBenchOrganisation(
+        definition: SurveyDefinition, months: Int, teams: Int, responses: Int, services: Int
+    ) async throws -> (rounds: Int, responses: Int, epics: Int) {
+        let lastMonth = Month(containing: Date())
+        let names = (1...teams).map { "team-" + $0.zeroPadded(2) }
+        let organisation = DemoOrganisation(
+            lastMonth: lastMonth, months: months, teams: names.map { ($0, 1.0) }, responses: responses...(responses + responses / 3)
+        )
+        var definition = definition
+        definition.teams = names
+        let seeded = try await self.seedDemo(definition: definition, lastMonth: lastMonth, organisation: organisation)
+        try await self.writer.write { db in
+            for service in DemoPipeline.services(count: services) {
+                try PipelineSQLiteRepository.mapTeam(db, service: service.name, team: service.team)
+            }
+        }
+        let epics = try await self.seedDemoEpics(lastMonth: lastMonth, months: months)
+        return (seeded.rounds, seeded.responses, epics)
     }
 
     /// Whether any round exists, so `demo` can tell a fresh database from one it filled before.

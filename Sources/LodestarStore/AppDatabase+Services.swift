@@ -23,6 +23,11 @@ extension AppDatabase {
         }
     }
 
+    /// Records an admin action done outside the database, such as publishing a report.
+    public func recordAudit(actor: String, action: String, detail: String) async throws {
+        try await self.writer.write { db in try AuditRecord.append(db, actor: actor, action: action, detail: detail) }
+    }
+
     /// The audit log, oldest first: (time, actor, action, detail).
     public func auditLog() async throws -> [AuditEntry] {
         try await self.writer.read { db in

@@ -237,3 +237,15 @@ struct ThemeHistoryTests {
         #expect(ThemeHistory(monthsRunning: 1, respondentsByMonth: [], sinceDone: nil).words == nil)
     }
 }
+
+struct QuoteScrubberTests {
+    @Test(arguments: [
+        ("mail ana.lopez@example.com about it", "mail [e-mail] about it"),
+        ("see https://lodestar.internal/survey?token=abc123 please", "see [link] please"),
+        ("ask @ana-b or (@ops_team)", "ask @[handle] or (@[handle])"),
+        ("nothing to hide here", "nothing to hide here"),
+    ])
+    func takesOutAddressesLinksAndHandles(_ text: String, _ expected: String) {
+        #expect(QuoteScrubber.scrub(text) == expected)
+    }
+}

@@ -15,6 +15,7 @@ struct TestArguments: AppArguments {
     var resourcesPath: String? = nil
     var pipelineSettings = PipelineSettings(githubSecret: "s3cret", gitlabToken: "gl-token", ingestToken: "ingest-token", bodyLimit: 64 * 1024)
     var adminToken: String? = "admin-token"
+    var reportsPath = FileManager.default.temporaryDirectory.appendingPathComponent("lodestar-reports-\(UUID().uuidString)").path
     var anonymityPolicy = try! AnonymityPolicy(k: 3)
 }
 

@@ -23,18 +23,24 @@ public struct DemoOrganisation: Sendable {
 
     public var rounds: [Round]
 
-    /// Six monthly rounds ending with `lastMonth`: earlier ones by invitation and closed, the last one open.
-    public init(lastMonth: Month, today: Date = Date(), seed: UInt64 = 2026) {
+    /// Monthly rounds (six by default) ending with `lastMonth`: earlier ones by invitation and closed, the last one
+    /// open. The benchmarks ask for more months, teams and responses than the demo.
+    public init(
+        lastMonth: Month, today: Date = Date(), seed: UInt64 = 2026, months monthCount: Int = 6,
+        teams: [(name: String, weight: Double)] = Self.teams, responses: ClosedRange<Int> = 30...60
+    ) {
         var random = SeededGenerator(seed: seed)
-        let months = (0..<6).map { lastMonth.adding(months: $0 - 5) }
+        let months = (0..<monthCount).map { lastMonth.adding(months: $0 - monthCount + 1) }
         self.rounds = months.enumerated().map { index, month in
             let isLast = index == months.count - 1
-            let count = Int.random(in: 30...60, using: &random)
+            let count = Int.random(in: responses, using: &random)
             let lastDay = isLast ? min(month.dayCount, max(1, Calendar.utc.component(.day, from: today))) : min(month.dayCount, 20)
             // Praise is drawn without replacement, so no month repeats the same sentence.
             var praise = DemoCorpus.best.shuffled(using: &random)
             let responses = (0..<count).map { _ in
-                Self.response(monthIndex: index, month: month, lastDay: lastDay, best: praise.popLast() ?? DemoCorpus.best[0], random: &random)
+                Self.response(
+                    monthIndex: index, month: month, lastDay: lastDay, best: praise.popLast() ?? DemoCorpus.best[0], teams: teams, random: &random
+                )
             }
             let invited = isLast ? 0 : Int((Double(count) / Double.random(in: 0.62...0.85, using: &random)).rounded(.up))
             return Round(month: month, mode: isLast ? .open : .invite, invited: invited, responses: responses)
@@ -52,7 +58,9 @@ public struct DemoOrganisation: Sendable {
         ]
     }
 
-    private static func response(monthIndex: Int, month: Month, lastDay: Int, best: String, random: inout SeededGenerator) -> Response {
+    private static func response(
+        monthIndex: Int, month: Month, lastDay: Int, best: String, teams: [(name: String, weight: Double)], random: inout SeededGenerator
+    ) -> Response {
         let weights = Self.themeWeights(monthIndex: monthIndex)
         let themes = DemoCorpus.themes
         func pickTheme() -> DemoTheme {
@@ -61,7 +69,7 @@ public struct DemoOrganisation: Sendable {
         let worstTheme = pickTheme()
         // Most people wish to change what annoys them most; some name something else.
         let changeTheme = Double.random(in: 0..<1, using: &random) < 0.7 ? worstTheme : pickTheme()
-        let team = Self.pick(Self.teams, weight: { $0.weight }, random: &random).name
+        let team = Self.pick(teams, weight: { $0.weight }, random: &random).name
         let t = Double(monthIndex)
         var ratings: [String: Submission.RawValue] = [:]
         if Double.random(in: 0..<1, using: &random) < 0.92 {

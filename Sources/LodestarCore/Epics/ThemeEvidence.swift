@@ -66,7 +66,7 @@ public struct ThemeEvidence: Sendable, Equatable {
     }
 
     static func shortened(_ text: String) -> String {
-        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ").trimmed
+        let flat = QuoteScrubber.scrub(text.split(whereSeparator: \.isNewline).joined(separator: " ").trimmed)
         guard flat.count > Self.quoteLength else { return flat }
         return String(flat.prefix(Self.quoteLength - 1)).trimmed + "…"
     }

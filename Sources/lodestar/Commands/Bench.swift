@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
 import LodestarCore
+import LodestarStore
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Helpers for the benchmarks under scripts/.",
-        subcommands: [Events.self, Texts.self, Corpus.self]
+        subcommands: [Events.self, Texts.self, Corpus.self, Survey.self]
     )
 
     struct Events: AsyncParsableCommand {
@@ -155,5 +156,46 @@ final class LineWriter {
     func close() throws {
         try self.flush()
         try self.handle.close()
+    }
+}
+
+extension Bench {
+    struct Survey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "survey",
+            abstract: "Fill a database with months of generated answers from many teams, their epics, and a service → team map.",
+            discussion: "For scripts/bench-report.sh: run after `ingest` of `bench events`, whose services are service-001… and whose teams are team-01…."
+        )
+
+        @OptionGroup var database: DatabaseOptions
+
+        @Option(name: .long, help: "Months of rounds, ending with the current one.")
+        var months = 12
+
+        @Option(name: .long, help: "How many teams answer (team-01…).")
+        var teams = 20
+
+        @Option(name: .long, help: "Responses per month, at least.")
+        var responses = 150
+
+        @Option(name: .long, help: "How many services to map to the teams (service-001…).")
+        var services = 200
+
+        @Option(name: .long, help: "Folder of survey definitions.")
+        var surveys = "surveys"
+
+        func validate() throws {
+            guard self.months > 0, self.teams > 0, self.responses > 0, self.services >= 0 else {
+                throw ValidationError("--months, --teams and --responses must be positive")
+            }
+        }
+
+        func run() async throws {
+            let definition = try SurveyFile.load("platform-pulse", folder: self.surveys)
+            let seeded = try await self.database.open().seedBenchOrganisation(
+                definition: definition, months: self.months, teams: self.teams, responses: self.responses, services: self.services
+            )
+            print("\(seeded.rounds) rounds, \(seeded.responses) responses from \(self.teams) teams, \(seeded.epics) epics, \(self.services) services mapped")
+        }
     }
 }

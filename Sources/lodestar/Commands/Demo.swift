@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LodestarCore
+import LodestarReport
 import LodestarStore
 
 struct Demo: AsyncParsableCommand {
@@ -8,7 +9,7 @@ struct Demo: AsyncParsableCommand {
         abstract: "Create a database with a demo organisation's data and serve it.",
         discussion: """
             Five teams, six monthly survey rounds (the latest open, so the form can be tried at once), a year of \
-            pipeline history for eight services, and each month's epics.
+            pipeline history for eight services, each month's epics, and each month's report published to --reports.
             """
     )
 
@@ -48,6 +49,7 @@ struct Demo: AsyncParsableCommand {
               JSON API      POST \(base)/api/v1/responses
               metrics       \(base)/api/v1/metrics?by=service
               epics         \(base)/api/v1/epics
+              reports       \(base)/reports/
               health        \(base)/healthz
             Stop with Ctrl-C.
             """
@@ -70,9 +72,23 @@ struct Demo: AsyncParsableCommand {
         let definition = try SurveyFile.load("platform-pulse", folder: self.surveys)
         let seeded = try await database.seedDemo(definition: definition, lastMonth: Month(containing: Date()))
         let events = try await database.seedDemoPipeline()
-        let epics = try await database.seedDemoEpics(lastMonth: Month(containing: Date()))
+        let lastMonth = Month(containing: Date())
+        let epics = try await database.seedDemoEpics(lastMonth: lastMonth)
         print("Created \(path): 5 teams, \(seeded.rounds) monthly rounds, \(seeded.responses) responses,")
         print("  \(DemoPipeline.demoServices.count) services with a year of pipeline history (\(events) events),")
         print("  and \(epics) epics over those months (the older ones curated).")
+        let policy = try anonymityPolicy()
+        let folder = URL(fileURLWithPath: self.server.reports, isDirectory: true)
+        for offset in stride(from: 5, through: 0, by: -1) {
+            let month = lastMonth.adding(months: -offset)
+            let report = try await database.monthlyReport(month: month, policy: policy)
+            do {
+                try ReportPublisher.publish(report, formats: ReportFormat.allCases, to: folder)
+            } catch let error as ReportPublisher.Failure {
+                throw CLIError(error.description)
+            }
+        }
+        try await database.recordAudit(actor: "demo", action: "report.publish", detail: "six demo months → \(folder.path)")
+        print("Published the reports of those six months to \(folder.path)/.")
     }
 }

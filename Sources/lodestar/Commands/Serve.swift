@@ -18,6 +18,9 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: "Folder of templates and static files (default: the one beside the binary).")
     var resources: String?
 
+    @Option(name: .long, help: "Folder of published reports, served at /reports/.")
+    var reports = "reports"
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: Logger.Level = .info
 
@@ -40,6 +43,7 @@ struct ServeArguments: AppArguments {
     let databasePath: String
     let rateLimitPerMinute: Int
     let resourcesPath: String?
+    let reportsPath: String
 
     init(server: ServerOptions, databasePath: String) {
         self.hostname = server.host
@@ -47,6 +51,7 @@ struct ServeArguments: AppArguments {
         self.databasePath = databasePath
         self.rateLimitPerMinute = server.resolvedRateLimit
         self.resourcesPath = server.resources
+        self.reportsPath = server.reports
     }
 
     /// Builds and runs the server until SIGINT or SIGTERM; prints `banner` once it is built, so a start-up error

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import LodestarCore
+import LodestarReport
+import LodestarStore
+
+struct Report: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Publish the monthly progress report.",
+        subcommands: [Publish.self]
+    )
+}
+
+extension Report {
+    struct Publish: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a month's report to OUT/YYYY-MM/ as index.html, report.md and report.json.",
+            discussion: """
+                The HTML stands alone (inline CSS and SVG, no external request) and prints to A4. The same data gives \
+                the same bytes, so reports can be committed and compared. The files are written to a temporary folder \
+                and renamed into place: a failed publish leaves the previous report as it was.
+                """
+        )
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var month: MonthOption
+
+        @Option(name: .long, help: "Folder the month's folder is written into.")
+        var out = "reports"
+
+        @Option(name: .long, help: "Comma-separated formats: html, md, json.")
+        var format = "html,md,json"
+
+        @Option(name: .long, help: "DORA report edition whose tiers to use: 2021, 2023 or 2024.")
+        var benchmarks: DORABenchmarks = .default
+
+        var formats: [ReportFormat] {
+            get throws {
+                let names = self.format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                let formats = try names.map { name in
+                    guard let format = ReportFormat(rawValue: name == "markdown" ? "md" : name) else {
+                        throw ValidationError("--format: '\(name)' is not html, md or json")
+                    }
+                    return format
+                }
+                guard !formats.isEmpty else { throw ValidationError("--format: name at least one of html, md, json") }
+                return formats
+            }
+        }
+
+        func validate() throws {
+            _ = try self.formats
+            let month = try self.month.value
+            if month > Month(containing: Date()) {
+                throw ValidationError("--month: \(month) has not started yet, so there is nothing to report")
+            }
+        }
+
+        func run() async throws {
+            let month = try self.month.value
+            let database = try self.database.open()
+            let report = try await database.monthlyReport(month: month, policy: try anonymityPolicy(), benchmarks: self.benchmarks)
+            let folder: URL
+            do {
+                folder = try ReportPublisher.publish(report, formats: try self.formats, to: URL(fileURLWithPath: self.out, isDirectory: true))
+            } catch let error as ReportPublisher.Failure {
+                throw CLIError(error.description)
+            }
+            let formats = try self.formats.map(\.rawValue).joined(separator: ", ")
+            try await database.recordAudit(actor: Actor.cli, action: "report.publish", detail: "\(month) → \(folder.path) (\(formats))")
+            print("Published \(month) to \(folder.path)/ (\(formats)): \(report.headline.sentence)")
+        }
+    }
+}
