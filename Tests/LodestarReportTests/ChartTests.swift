@@ -22,9 +22,10 @@ struct ParsedChart {
 
     /// The y of the grid line whose tick label is `label`; ticks and grid lines are drawn in the same order.
     func gridY(_ label: String) throws -> Double {
-        let texts = self.all("text", in: try #require(self.all("g", class: "chart-ticks").first))
-        let index = try #require(texts.firstIndex { $0.stringValue == label })
-        return try #require(self.all("line", in: try #require(self.all("g", class: "chart-grid").first))[index].number("y1"))
+        let ticks: XMLElement = try #require(self.all("g", class: "chart-ticks").first)
+        let grid: XMLElement = try #require(self.all("g", class: "chart-grid").first)
+        let index = try #require(self.all("text", in: ticks).firstIndex { $0.stringValue == label })
+        return try #require(self.all("line", in: grid)[index].number("y1"))
     }
 
     var tickLabels: [String] { self.all("g", class: "chart-ticks").flatMap { self.all("text", in: $0) }.compactMap(\.stringValue) }
@@ -198,7 +199,8 @@ func barChart(_ values: [Double?]) throws -> ParsedChart {
             title: "Empty", description: "", xLabels: ["a"], series: [], yAxisLabel: "", unit: ""
         ))] {
             #expect(chart.all("text", class: "chart-no-data").first?.stringValue == "No data")
-            #expect(chart.all("line", in: try #require(chart.all("g", class: "chart-axes").first)).count == 2)
+            let axes: XMLElement = try #require(chart.all("g", class: "chart-axes").first)
+            #expect(chart.all("line", in: axes).count == 2)
             #expect(chart.series.isEmpty && chart.tickLabels.isEmpty)
             #expect(try #require(chart.all("desc").first?.stringValue).hasSuffix("No data."))
         }
