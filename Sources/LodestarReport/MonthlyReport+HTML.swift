@@ -151,7 +151,7 @@ extension MonthlyReport {
                     [
                         "#\(outcome.epicId) \(outcome.title)", outcome.month.description,
                         outcome.status.rawValue + (outcome.owner.map { " (\($0))" } ?? ""),
-                        "\(outcome.respondentsThen) → \(outcome.respondentsNow)" + (outcome.change.map { " (\(Self.percent($0)))" } ?? ""),
+                        "\(outcome.respondentsThen) → \(outcome.respondentsNow)" + (outcome.change.map { " (\(Self.signedPercent($0)))" } ?? ""),
                         outcome.metric.map { "\($0.name): \($0.display(outcome.metricThen)) → \($0.display(outcome.metricNow))" } ?? "—",
                     ]
                 }
@@ -174,12 +174,7 @@ extension MonthlyReport {
     static func changeWords(_ change: Double?, improved: Bool?) -> String {
         guard let change else { return "no comparison" }
         let verdict = improved.map { $0 ? " (better)" : " (worse)" } ?? ""
-        return Self.percent(change) + " against last month" + verdict
-    }
-
-    static func percent(_ change: Double) -> String {
-        let value = Int((change * 100).rounded())
-        return value > 0 ? "+\(value)%" : "\(value)%"
+        return Self.signedPercent(change) + " against last month" + verdict
     }
 
     static func tierSuffix(_ tier: DORATier?) -> String {

@@ -24,14 +24,15 @@ struct MonthOption: ParsableArguments {
     var month: String?
 
     func validate() throws {
-        if let month { _ = try self.parse(month) }
+        if let month { _ = try Self.parse(month) }
     }
 
     var value: Month {
-        get throws { try self.month.map(self.parse) ?? Month(containing: Date()) }
+        get throws { try self.month.map(Self.parse) ?? Month(containing: Date()) }
     }
 
-    private func parse(_ text: String) throws -> Month {
+    /// A `--month` value, or a validation error naming the option.
+    static func parse(_ text: String) throws -> Month {
         do {
             return try Month(parsing: text)
         } catch {

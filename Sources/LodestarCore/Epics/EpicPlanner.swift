@@ -95,21 +95,18 @@ public enum EpicPlanner {
         let identities = Self.continuations(of: found.themes.map(\.keywords), kind: kind, month: input.month, earlier: input.earlier)
         return found.themes.enumerated().map { index, theme in
             let answers = theme.members.map { refs[$0] }
-            let changers = Set(answers.filter { $0.question == Self.changeQuestion }.map(\.responseId))
-            let everyone = Set(answers.map(\.responseId))
             let identity = identities[index]
             let running = identity.map { Self.monthsRunning(identity: $0, before: input.month, earlier: input.earlier) + 1 } ?? 1
             let breakdown: ScoreBreakdown
             if kind == .need {
                 let metric = DeliveryMetric.pointedAt(by: theme.keywords)
-                breakdown = ScoreBreakdown(
-                    askedForChange: changers.count, namedWorst: everyone.count - changers.count,
-                    ratingMean: ratings.mean(of: everyone), everyoneRatingMean: ratings.overall, monthsRunning: running,
-                    delivery: metric.map { ($0, input.delivery.worsening[$0] ?? 0) }
+                breakdown = Self.breakdown(
+                    answers: answers, ratings: ratings, monthsRunning: running, delivery: metric.map { ($0, input.delivery.worsening[$0] ?? 0) }
                 )
             } else {
                 breakdown = ScoreBreakdown(
-                    askedForChange: 0, namedWorst: everyone.count, ratingMean: nil, everyoneRatingMean: nil, monthsRunning: running, delivery: nil
+                    askedForChange: 0, namedWorst: Set(answers.map(\.responseId)).count, ratingMean: nil, everyoneRatingMean: nil,
+                    monthsRunning: running, delivery: nil
                 )
             }
             return PlannedTheme(kind: kind, identity: identity, label: theme.label, keywords: theme.keywords, answers: answers, breakdown: breakdown)
@@ -120,13 +117,22 @@ public enum EpicPlanner {
     public static func rescore(
         answers: [AnswerRef], responses: [StoredResponse], definition: SurveyDefinition?, keeping old: ScoreBreakdown
     ) -> ScoreBreakdown {
-        let ratings = RatingMeans(definition: definition, responses: responses)
+        Self.breakdown(
+            answers: answers, ratings: RatingMeans(definition: definition, responses: responses), monthsRunning: old.monthsRunning,
+            delivery: old.deliveryMetric.map { ($0, old.deliveryChange ?? 0) }
+        )
+    }
+
+    /// A need's score from its answers: each respondent counted once, as asking for a change if any of their
+    /// answers in the theme is a `change` answer.
+    static func breakdown(
+        answers: [AnswerRef], ratings: RatingMeans, monthsRunning: Int, delivery: (metric: DeliveryMetric, change: Double)?
+    ) -> ScoreBreakdown {
         let changers = Set(answers.filter { $0.question == Self.changeQuestion }.map(\.responseId))
         let everyone = Set(answers.map(\.responseId))
         return ScoreBreakdown(
             askedForChange: changers.count, namedWorst: everyone.count - changers.count, ratingMean: ratings.mean(of: everyone),
-            everyoneRatingMean: ratings.overall, monthsRunning: old.monthsRunning,
-            delivery: old.deliveryMetric.map { ($0, old.deliveryChange ?? 0) }
+            everyoneRatingMean: ratings.overall, monthsRunning: monthsRunning, delivery: delivery
         )
     }
 

@@ -94,7 +94,7 @@ extension MonthlyReport.Headline {
         var parts: [String] = []
         let tiles = Dictionary(report.delivery.tiles.map { ($0.metric, $0) }, uniquingKeysWith: { first, _ in first })
         if let deployments = tiles[.deploymentFrequency], let change = deployments.change {
-            parts.append("deployments \(Self.signed(change)) against last month")
+            parts.append("deployments \(MonthlyReport.signedPercent(change)) against last month")
         } else if let deployments = tiles[.deploymentFrequency], deployments.value != nil {
             parts.append("\(deployments.display) deployed")
         }
@@ -114,9 +114,11 @@ extension MonthlyReport.Headline {
         let worse = moved.filter { $0.improved == false }.count
         self.status = better > worse ? "improving" : worse > better ? "needs attention" : "steady"
     }
+}
 
-    /// "+48%" or "-12%".
-    static func signed(_ change: Double) -> String {
+extension MonthlyReport {
+    /// A relative change as a whole signed percentage: "+48%", "-12%".
+    public static func signedPercent(_ change: Double) -> String {
         let percent = Int((change * 100).rounded())
         return percent >= 0 ? "+\(percent)%" : "\(percent)%"
     }

@@ -113,10 +113,14 @@ public struct EpicSQLiteRepository: EpicRepository {
             guard let old = themes.first(where: { $0.id == targetTheme }), let absorbed = themes.first(where: { $0.id == sourceTheme }) else {
                 throw EpicError.notFound(target)
             }
-            let breakdown = EpicPlanner.rescore(
-                answers: answers, responses: responses, definition: try round?.round().definition,
-                keeping: try old.decodedBreakdown().deliveryFactor >= absorbed.decodedBreakdown().deliveryFactor ? old.decodedBreakdown() : absorbed.decodedBreakdown()
-            )
+            // The merged theme keeps the stronger delivery boost of the two, and the target's trend.
+            let (kept, other) = (try old.decodedBreakdown(), try absorbed.decodedBreakdown())
+            var keeping = kept
+            if other.deliveryFactor > kept.deliveryFactor {
+                keeping.deliveryMetric = other.deliveryMetric
+                keeping.deliveryChange = other.deliveryChange
+            }
+            let breakdown = EpicPlanner.rescore(answers: answers, responses: responses, definition: try round?.round().definition, keeping: keeping)
             let keywords = Self.combined(try old.decodedKeywords(), try absorbed.decodedKeywords())
             try db.execute(
                 sql: "UPDATE theme SET respondents = ?, mentions = ?, score = ?, breakdown = ?, keywords = ? WHERE id = ?",

@@ -91,21 +91,13 @@ extension Epics {
         var format: OutputFormat = .table
 
         func validate() throws {
-            if let month { _ = try Self.parse(month) }
-        }
-
-        static func parse(_ text: String) throws -> Month {
-            do {
-                return try Month(parsing: text)
-            } catch {
-                throw ValidationError("--month: \(error.description)")
-            }
+            if let month { _ = try MonthOption.parse(month) }
         }
 
         func run() async throws {
             let policy = try anonymityPolicy()
             let repository = EpicSQLiteRepository(database: try self.database.open())
-            var month = try self.month.map(Self.parse)
+            var month = try self.month.map(MonthOption.parse)
             if month == nil { month = try await repository.latestMonth() }
             guard let month else {
                 print("No epics yet: run `lodestar epics generate --month YYYY-MM` first.")

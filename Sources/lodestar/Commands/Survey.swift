@@ -134,12 +134,7 @@ extension Survey {
         var format: OutputFormat = .table
 
         func run() async throws {
-            let policy: AnonymityPolicy
-            do {
-                policy = try AnonymityPolicy(environment: ProcessInfo.processInfo.environment)
-            } catch {
-                throw CLIError(error.description)
-            }
+            let policy = try anonymityPolicy()
             let month = try self.month.value
             let service = try self.database.open().surveyService()
             guard let round = try await service.rounds.round(for: month) else { throw SurveyError.roundNotOpened(month) }
