@@ -110,7 +110,7 @@ extension MonthlyReport {
                 }
             )
         }
-        for (title, themes) in [("What people want changed", developers.needs), ("What people praise", developers.strengths)] where !themes.isEmpty {
+        for (title, themes) in developers.themeLists where !themes.isEmpty {
             page.element("h3", title)
             page.table(
                 columns: ["theme", "respondents", "against last month"],

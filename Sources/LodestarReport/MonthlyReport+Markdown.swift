@@ -35,7 +35,7 @@ extension MonthlyReport {
                         ).markdown()
                     )
                 }
-                for (title, themes) in [("What people want changed", self.developers.needs), ("What people praise", self.developers.strengths)] where !themes.isEmpty {
+                for (title, themes) in self.developers.themeLists where !themes.isEmpty {
                     lines += ["### \(title)", ""]
                     lines.append(
                         TextTable(

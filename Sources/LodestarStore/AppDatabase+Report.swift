@@ -5,14 +5,16 @@ import LodestarCore
 extension AppDatabase {
     /// The monthly report of `month`, from the survey, the epics and the pipeline history as stored now.
     public func monthlyReport(month: Month, policy: AnonymityPolicy, benchmarks: DORABenchmarks = .default) async throws -> MonthlyReport {
-        // The pipeline columns are read on connections of their own while the survey side is read here.
-        async let columns = PipelineSQLiteRepository(database: self).deliveryColumns()
+        // Loading the pipeline history keeps both cores busy; deriving its facts keeps one, so the survey side is
+        // read meanwhile.
+        let history = try await PipelineSQLiteRepository(database: self).deliveryColumns()
+        async let facts = DeliveryFacts(columns: history)
         let rounds = try await RoundSQLiteRepository(database: self).summaries()
         let survey = try await self.writer.read { db in try Self.surveyInputs(db, month: month, policy: policy) }
         let inputs = ReportInputs(
             month: month, policy: policy, rounds: rounds, definition: survey.definition, responses: survey.responses, epics: survey.epics,
-            needs: survey.needs, strengths: survey.strengths, outcomes: survey.outcomes, facts: DeliveryFacts(columns: try await columns),
-            benchmarks: benchmarks, latestResponseDay: survey.latestResponseDay, latestEvent: survey.latestEvent
+            best: survey.best, worst: survey.worst, change: survey.change, outcomes: survey.outcomes, facts: await facts,
+            benchmarks: benchmarks, latestResponseDay: survey.latestResponseDay, latestEvent: history.latestEvent
         )
         return MonthlyReport(inputs)
     }
@@ -21,11 +23,11 @@ extension AppDatabase {
         var definition: SurveyDefinition?
         var responses: [Month: [StoredResponse]] = [:]
         var epics: MonthEpics
-        var needs: [MonthlyReport.ThemeTrend]
-        var strengths: [MonthlyReport.ThemeTrend]
+        var best: [MonthlyReport.ThemeTrend]
+        var worst: [MonthlyReport.ThemeTrend]
+        var change: [MonthlyReport.ThemeTrend]
         var outcomes: [EpicOutcomeInput]
         var latestResponseDay: String?
-        var latestEvent: Date?
     }
 
     private static func surveyInputs(_ db: Database, month: Month, policy: AnonymityPolicy) throws -> SurveyInputs {
@@ -39,30 +41,28 @@ extension AppDatabase {
             responses[round.month] = try ResponseSQLiteRepository.responses(db, roundId: id)
             if round.month == month { definition = round.definition }
         }
-        let latestEvent = try Double.fetchOne(
-            db,
-            sql: """
-                SELECT MAX(t) FROM (SELECT MAX(finishedAt) AS t FROM deployment UNION ALL SELECT MAX(committedAt) FROM change
-                UNION ALL SELECT MAX(openedAt) FROM incident)
-                """
-        )
         return SurveyInputs(
             definition: definition, responses: responses, epics: try EpicSQLiteRepository.monthEpics(db, month: month, policy: policy),
-            needs: try Self.themeTrends(db, month: month, kind: .need), strengths: try Self.themeTrends(db, month: month, kind: .strength),
+            best: try Self.themeTrends(db, month: month, kind: .strength, count: { "\($0).respondents" }),
+            worst: try Self.themeTrends(db, month: month, kind: .need, count: { "json_extract(\($0).breakdown, '$.namedWorst')" }),
+            change: try Self.themeTrends(db, month: month, kind: .need, count: { "json_extract(\($0).breakdown, '$.askedForChange')" }),
             outcomes: try Self.outcomes(db, before: month),
-            latestResponseDay: try String.fetchOne(db, sql: "SELECT MAX(submittedOn) FROM response"),
-            latestEvent: latestEvent.map { Date(timeIntervalSince1970: $0) }
+            latestResponseDay: try String.fetchOne(db, sql: "SELECT MAX(submittedOn) FROM response")
         )
     }
 
-    /// The month's themes of one kind, largest first, with the respondents of the same theme the month before.
-    private static func themeTrends(_ db: Database, month: Month, kind: ThemeKind) throws -> [MonthlyReport.ThemeTrend] {
+    /// The month's themes of one kind, largest first by `count` (an SQL expression of a theme row's alias), with
+    /// the same count for the same theme the month before. Needs hold both `worst` and `change` answers; their
+    /// breakdown counts the respondents of each.
+    private static func themeTrends(
+        _ db: Database, month: Month, kind: ThemeKind, count: (String) -> String
+    ) throws -> [MonthlyReport.ThemeTrend] {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT t.label, t.respondents,
-                    (SELECT MAX(p.respondents) FROM theme p WHERE p.identity = t.identity AND p.kind = t.kind AND p.month = ?) AS previous
-                FROM theme t WHERE t.month = ? AND t.kind = ? ORDER BY t.respondents DESC, t.id
+                SELECT t.label, \(count("t")) AS respondents,
+                    (SELECT MAX(\(count("p"))) FROM theme p WHERE p.identity = t.identity AND p.kind = t.kind AND p.month = ?) AS previous
+                FROM theme t WHERE t.month = ? AND t.kind = ? AND \(count("t")) > 0 ORDER BY 2 DESC, t.id
                 """,
             arguments: [month.adding(months: -1).description, month.description, kind.rawValue]
         ).map { MonthlyReport.ThemeTrend(label: $0["label"], respondents: $0["respondents"], previousRespondents: $0["previous"]) }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 import LodestarCore
@@ -124,7 +125,8 @@ enum DeliveryColumnsLoader {
         _ rows: DeploymentRows, in columns: DeliveryColumns, keys: [UInt64]
     ) -> (heads: [Int32], extras: [Int32: [Int32]], named: [Int32: [String]]) {
         let ranges = columns.changeRanges()
-        let namedPrefixes = DeliveryColumns.namedPrefixes(columns.incidents)
+        // Compared as integers: a String made from every listed sha cost more than finding the sha itself.
+        let namedPrefixes = Set(DeliveryColumns.namedPrefixes(columns.incidents).map { DeliveryFacts.prefixKey($0.utf8) })
         var heads: [Int32] = []
         heads.reserveCapacity(rows.shas.count)
         var extras: [Int32: [Int32]] = [:]
@@ -141,7 +143,7 @@ enum DeliveryColumnsLoader {
                     let found = columns.changeSHAs.find(UnsafeRawBufferPointer(rebasing: sha), in: range, keys: keys).map(Int32.init)
                     if first { head = found ?? -1 } else if let found { extras[number, default: []].append(found) }
                     first = false
-                    if !namedPrefixes.isEmpty, namedPrefixes.contains(String(decoding: sha.prefix(7), as: UTF8.self)) {
+                    if !namedPrefixes.isEmpty, namedPrefixes.contains(DeliveryFacts.prefixKey(sha)) {
                         named[number, default: []].append(String(decoding: sha, as: UTF8.self))
                     }
                 }
@@ -170,7 +172,11 @@ enum DeliveryColumnsLoader {
         }
 
         mutating func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
-            if self.lastNumber >= 0, bytes.elementsEqual(self.last) { return self.lastNumber }
+            if self.lastNumber >= 0, bytes.count == self.last.count,
+                bytes.isEmpty || self.last.withUnsafeBytes({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) }) == 0
+            {
+                return self.lastNumber
+            }
             let number = self.number(name: String(decoding: bytes, as: UTF8.self))
             self.last = Array(bytes)
             self.lastNumber = number

@@ -167,4 +167,18 @@ struct DeliveryMetricsTests {
         #expect(DORABenchmarks.dora2023.deploymentFrequencyTier(perWeek: 10) == .elite)
         #expect(DORABenchmarks.dora2023.leadTimeTier(medianHours: 48) == .high)
     }
+
+    @Test func percentilesMatchNearestRankOnSortedValues() {
+        // Selection instead of sorting must give the same values, with many duplicates and without.
+        var generator = SystemRandomNumberGenerator()
+        for size in [1, 2, 3, 10, 11, 1000] {
+            for distinct in [2, 1_000_000] {
+                let values = (0..<size).map { _ in Double(Int.random(in: 0..<distinct, using: &generator)) }
+                let sorted = values.sorted()
+                let nearest = { (p: Double) in sorted[max(0, Int((p * Double(size)).rounded(.up)) - 1)] }
+                let distribution = Distribution(values)
+                #expect(distribution.median == nearest(0.5) && distribution.p90 == nearest(0.9) && distribution.samples == size)
+            }
+        }
+    }
 }

@@ -87,6 +87,12 @@ struct ThemesTests {
         #expect(vault.contains("vault") || vault.contains("secrets") || vault.contains("tokens"))
     }
 
+    @Test func namesAThemeThatHasNoOtherToStandOutAgainst() throws {
+        let themes = try Themes.find(in: Array(repeating: "golden path templates save us days", count: 6))
+        #expect(themes.themes.count == 1)
+        #expect(themes.themes[0].label.contains("golden") && !themes.themes[0].keywords.isEmpty)
+    }
+
     @Test func neverMixesTopicsWhenLeftToChooseTheCount() throws {
         let themes = try Themes.find(in: Self.texts)
         for theme in 1...themes.themes.count {

@@ -19,7 +19,7 @@ enum ReportFixture {
             month: Self.month, policy: try! AnonymityPolicy(k: k),
             rounds: [RoundSummary(month: Self.month, survey: "pulse", mode: .open, status: .open, responses: responses, invited: 0)],
             definition: definition, responses: [Self.month: answers], epics: epics,
-            needs: [MonthlyReport.ThemeTrend(label: Self.hostile, respondents: 6, previousRespondents: 3)], strengths: [], outcomes: [],
+            best: [], worst: [MonthlyReport.ThemeTrend(label: Self.hostile, respondents: 6, previousRespondents: 3)], change: [], outcomes: [],
             facts: DeliveryFacts(columns: DeliveryColumns()), latestResponseDay: "2026-11-02", latestEvent: nil
         )
         return MonthlyReport(inputs)
@@ -58,7 +58,7 @@ struct MonthlyReportRenderingTests {
 
     @Test func withholdsRatingsAndThemesInAMonthUnderK() {
         let report = ReportFixture.report(responses: 3, k: 5)
-        #expect(report.developers.withheld && report.developers.ratings.isEmpty && report.developers.needs.isEmpty)
+        #expect(report.developers.withheld && report.developers.ratings.isEmpty && report.developers.worst.isEmpty)
         #expect(report.html().contains("Fewer than 5 responses this month"))
         #expect(!report.markdown().contains("script"))
     }

@@ -27,6 +27,24 @@ struct MonthlyReportStoreTests {
         #expect(report.method.sources.first?.latest != nil)
     }
 
+    @Test func listsTheThemesOfBestWorstAndChangeApartWithLastMonthsCounts() async throws {
+        let store = try EpicStoreTests()
+        try await store.answer(EpicStoreTests.october, runners: 8)
+        try await store.answer(EpicStoreTests.november, runners: 4)
+        _ = try await store.generate(EpicStoreTests.october)
+        _ = try await store.generate(EpicStoreTests.november)
+
+        let developers = try await store.database.monthlyReport(month: EpicStoreTests.november, policy: Self.policy).developers
+        let change = try #require(developers.change.first)
+        let worst = try #require(developers.worst.first)
+        let best = try #require(developers.best.first)
+        #expect(change.label.contains("runners") && change.respondents == 4 && change.previousRespondents == 8 && change.change == -0.5)
+        #expect(worst.label.contains("kubernetes") || worst.label.contains("helm"))
+        #expect(worst.respondents == 5 && worst.previousRespondents == 5 && worst.change == 0)
+        #expect(best.respondents == 4 && best.previousRespondents == 8)
+        #expect(developers.themeLists.map(\.themes.count) == [developers.best.count, developers.worst.count, developers.change.count])
+    }
+
     @Test func reportsAMonthWithoutDataWithoutFailing() async throws {
         let database = try AppDatabase.inMemory()
         let report = try await database.monthlyReport(month: EpicStoreTests.november, policy: Self.policy)

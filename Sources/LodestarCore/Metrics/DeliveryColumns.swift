@@ -175,6 +175,12 @@ public struct DeliveryColumns: Sendable {
         Set(incidents.compactMap { incident in incident.rootCauseSHA.map { String($0.lowercased().prefix(7)) } })
     }
 
+    /// When the latest deployment finished, change was committed or incident opened: how fresh the history is.
+    public var latestEvent: Date? {
+        let times = [self.deploymentFinished.max(), self.changeCommitted.max(), self.incidents.map(\.openedAt.timeIntervalSince1970).max()]
+        return times.compactMap(\.self).max().map(Date.init(timeIntervalSince1970:))
+    }
+
     /// Each service's run of changes.
     public func changeRanges() -> [Range<Int>] {
         var ranges = Array(repeating: 0..<0, count: self.services.count)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Everything the metrics need, as stored: changes, deployments and incidents, and the service → team map.
 public struct DeliveryHistory: Sendable {
@@ -29,6 +30,9 @@ public struct DeliveryFacts: Sendable {
     public let failed: [Bool]
     /// Incident (index into `columns.incidents`) → the deployment it was linked to, when any.
     public let causes: [Int: Int32]
+    /// Per service number, its successful production deployments that no incident was linked to, in order of
+    /// finishing: where a failed deployment recovers.
+    public let healthyByService: [[Int32]]
 
     /// Applies the definitions of DESIGN.md and the README.
     /// - Parameter window: how long before an incident its service's latest production deployment is still suspect.
@@ -50,29 +54,16 @@ public struct DeliveryFacts: Sendable {
             }
         self.production = production
 
-        // Which change each successful production deployment shipped, service by service (see `ChangeWalk`).
-        var walk = ChangeWalk(columns: columns)
-        var shippedChange: [Int32] = []
-        var shippedDeployment: [Int32] = []
-        shippedChange.reserveCapacity(columns.changeService.count)
-        shippedDeployment.reserveCapacity(columns.changeService.count)
+        // Which change each successful production deployment shipped (see `ChangeWalk`).
+        let (shippedChange, shippedDeployment) = ChangeWalk.shipAll(production, columns: columns)
         // sha → the production deployments that carried it (finish, deployment), across services, for root causes.
         // Only shas an incident names (by their first seven characters) are kept: incidents are few, commits many.
         let named = Set(DeliveryColumns.namedPrefixes(columns.incidents).map { Self.prefixKey($0.utf8) })
         // Checked in one pass in storage order: looking shas up in the order the walk ships them missed the cache.
-        let isNamed = named.isEmpty ? [] : (0..<columns.changeSHAs.count).map { named.contains(walk.prefixKey(of: Int32($0))) }
+        let isNamed = named.isEmpty ? [] : (0..<columns.changeSHAs.count).map { named.contains(ChangeWalk.prefixKey(of: Int32($0), in: columns)) }
         var carriedBy: [String: [(Double, Int32)]] = [:]
-        var batch: [Int32] = []
-        for deployment in production where results[Int(deployment)] == .success {
-            batch.removeAll(keepingCapacity: true)
-            walk.ship(deployment, into: &batch)
-            for change in batch {
-                shippedChange.append(change)
-                shippedDeployment.append(deployment)
-                if !isNamed.isEmpty, isNamed[Int(change)] {
-                    carriedBy[columns.changeSHAs[Int(change)], default: []].append((finished[Int(deployment)], deployment))
-                }
-            }
+        for (change, deployment) in zip(shippedChange, shippedDeployment) where !isNamed.isEmpty && isNamed[Int(change)] {
+            carriedBy[columns.changeSHAs[Int(change)], default: []].append((finished[Int(deployment)], deployment))
         }
         // A deployment that failed still carried its commits into production, however briefly.
         for deployment in production where results[Int(deployment)] != .success {
@@ -118,10 +109,33 @@ public struct DeliveryFacts: Sendable {
         }
         self.failed = failed
         self.causes = causes
+        var healthy = Array(repeating: [Int32](), count: columns.services.count)
+        for deployment in production where results[Int(deployment)] == .success && !failed[Int(deployment)] {
+            healthy[Int(columns.deploymentService[Int(deployment)])].append(deployment)
+        }
+        self.healthyByService = healthy
+    }
+
+    /// The indices into `production` of the deployments that finished in `from..<to`.
+    public func productionRange(from: Double, to: Double) -> Range<Int> {
+        self.finishing(self.production, from: from, to: to)
+    }
+
+    /// The indices into `shippedChange` of the changes whose deployment finished in `from..<to`.
+    public func shippedRange(from: Double, to: Double) -> Range<Int> {
+        self.finishing(self.shippedDeployment, from: from, to: to)
+    }
+
+    /// The run of `deployments`, in order of finishing, that finished in `from..<to`.
+    func finishing(_ deployments: [Int32], from: Double, to: Double) -> Range<Int> {
+        let finished = self.columns.deploymentFinished
+        let start = Self.lastIndex(in: deployments) { finished[Int($0)] < from }.map { $0 + 1 } ?? 0
+        let end = Self.lastIndex(in: deployments) { finished[Int($0)] < to }.map { $0 + 1 } ?? 0
+        return start..<max(start, end)
     }
 
     /// The first seven bytes of a sha packed into an integer, to test commits against the named ones cheaply.
-    static func prefixKey(_ bytes: some Collection<UInt8>) -> UInt64 {
+    @inlinable public static func prefixKey(_ bytes: some Collection<UInt8>) -> UInt64 {
         bytes.prefix(7).reduce(UInt64(bytes.count >= 7 ? 7 : bytes.count)) { $0 << 8 | UInt64($1) }
     }
 
@@ -191,10 +205,45 @@ struct ChangeWalk {
         self.pendingStart = Array(repeating: 0, count: columns.services.count)
     }
 
-    func prefixKey(of change: Int32) -> UInt64 {
-        let text = self.columns.changeSHAs
+    static func prefixKey(of change: Int32, in columns: DeliveryColumns) -> UInt64 {
+        let text = columns.changeSHAs
         let start = text.start(Int(change))
         return DeliveryFacts.prefixKey(text.bytes[start..<text.ends[Int(change)]])
+    }
+
+    /// Ships every successful deployment of `production` (in order of finishing), returning each shipped change
+    /// with its deployment in that order. Services never share changes, so two walks over alternate services run
+    /// side by side and their results are merged back into production order.
+    static func shipAll(_ production: [Int32], columns: DeliveryColumns) -> (changes: [Int32], deployments: [Int32]) {
+        let parts = 2
+        let results = Mutex<[[(position: Int32, change: Int32)]]>(Array(repeating: [], count: parts))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            var walk = ChangeWalk(columns: columns)
+            var shipped: [(position: Int32, change: Int32)] = []
+            shipped.reserveCapacity(columns.changeService.count / parts + 1)
+            var batch: [Int32] = []
+            for (position, deployment) in production.enumerated()
+            where columns.deploymentResult[Int(deployment)] == .success && Int(columns.deploymentService[Int(deployment)]) % parts == part {
+                batch.removeAll(keepingCapacity: true)
+                walk.ship(deployment, into: &batch)
+                for change in batch { shipped.append((Int32(position), change)) }
+            }
+            results.withLock { $0[part] = shipped }
+        }
+        let (first, second) = results.withLock { ($0[0], $0[1]) }
+        var changes: [Int32] = []
+        var deployments: [Int32] = []
+        changes.reserveCapacity(first.count + second.count)
+        deployments.reserveCapacity(first.count + second.count)
+        var (i, j) = (0, 0)
+        while i < first.count || j < second.count {
+            let takeFirst = j == second.count || (i < first.count && first[i].position <= second[j].position)
+            let next = takeFirst ? first[i] : second[j]
+            if takeFirst { i += 1 } else { j += 1 }
+            changes.append(next.change)
+            deployments.append(production[Int(next.position)])
+        }
+        return (changes, deployments)
     }
 
     mutating func ship(_ deployment: Int32, into batch: inout [Int32]) {

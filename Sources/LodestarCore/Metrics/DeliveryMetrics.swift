@@ -17,16 +17,46 @@ public struct Distribution: Sendable, Equatable, Codable {
 
     /// Nearest-rank percentiles over `values`, rounded to two decimals.
     public init(_ values: [Double]) {
-        let sorted = values.sorted()
-        self.samples = sorted.count
-        self.median = Self.percentile(sorted, 0.5)
-        self.p90 = Self.percentile(sorted, 0.9)
+        self.samples = values.count
+        guard !values.isEmpty else { return }
+        // Two selections instead of a sort: a year of lead times is hundreds of thousands of values.
+        var values = values
+        let (middle, high) = (Self.rank(0.5, of: values.count), Self.rank(0.9, of: values.count))
+        Self.select(middle, in: &values, within: 0..<values.count)
+        Self.select(high, in: &values, within: middle..<values.count)
+        self.median = Self.rounded(values[middle])
+        self.p90 = Self.rounded(values[high])
     }
 
-    static func percentile(_ sorted: [Double], _ p: Double) -> Double? {
-        guard !sorted.isEmpty else { return nil }
-        let rank = Int((p * Double(sorted.count)).rounded(.up))
-        return (sorted[max(0, min(sorted.count - 1, rank - 1))] * 100).rounded() / 100
+    /// The zero-based nearest rank of percentile `p` among `count` values.
+    static func rank(_ p: Double, of count: Int) -> Int {
+        max(0, min(count - 1, Int((p * Double(count)).rounded(.up)) - 1))
+    }
+
+    static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+
+    /// Moves the value of rank `k` (counted from the start of `values`) to `values[k]`, smaller ones before it and
+    /// larger ones after, looking only within `range`, which must hold `k` with everything before it smaller.
+    /// Three-way partitions, so runs of equal values (restore times often are) stay linear.
+    static func select(_ k: Int, in values: inout [Double], within range: Range<Int>) {
+        var (low, high) = (range.lowerBound, range.upperBound)
+        while high - low > 1 {
+            let pivot = Swift.max(Swift.min(values[low], values[high - 1]), Swift.min(Swift.max(values[low], values[high - 1]), values[(low + high) / 2]))
+            var (less, index, greater) = (low, low, high)
+            while index < greater {
+                if values[index] < pivot {
+                    values.swapAt(less, index)
+                    less += 1
+                    index += 1
+                } else if values[index] > pivot {
+                    greater -= 1
+                    values.swapAt(index, greater)
+                } else {
+                    index += 1
+                }
+            }
+            if k < less { high = less } else if k >= greater { low = greater } else { return }
+        }
     }
 }
 
@@ -143,12 +173,15 @@ extension MetricsReport {
             groups.buckets[bucket].attempts += 1
             if facts.failed[deployment] { groups.buckets[bucket].failed += 1 }
         }
+        // Production deployments and shipped changes are in order of finishing: the period is one run of each.
+        let production = facts.productionRange(from: from, to: to)
         if grouping == .environment {
             for deployment in finished.indices { countDeployment(deployment) }
         } else {
-            for deployment in facts.production { countDeployment(Int(deployment)) }
+            for deployment in facts.production[production] { countDeployment(Int(deployment)) }
         }
-        for (change, deployment) in zip(facts.shippedChange, facts.shippedDeployment) where inPeriod(finished[Int(deployment)]) {
+        for index in facts.shippedRange(from: from, to: to) {
+            let (change, deployment) = (facts.shippedChange[index], facts.shippedDeployment[index])
             let bucket = groups.bucket(deployment: Int(deployment))
             let hours = (finished[Int(deployment)] - columns.changeStart[Int(change)]) / 3600
             if hours < 0 {
@@ -166,12 +199,9 @@ extension MetricsReport {
             }
         }
         // Failed deployment recovery: to the next successful production deployment of the same service.
-        var successes: [Int32: [Int32]] = [:]
-        for deployment in facts.production where columns.deploymentResult[Int(deployment)] == .success && !facts.failed[Int(deployment)] {
-            successes[columns.deploymentService[Int(deployment)], default: []].append(deployment)
-        }
-        for failed in facts.failed.indices where facts.failed[failed] && counted[failed] {
-            guard let candidates = successes[columns.deploymentService[failed]] else { continue }
+        // Only production deployments fail, so the failed ones counted are all in the period's run.
+        for failed in facts.production[production].map(Int.init) where facts.failed[failed] && counted[failed] {
+            let candidates = facts.healthyByService[Int(columns.deploymentService[failed])]
             let before = DeliveryFacts.lastIndex(in: candidates) { finished[Int($0)] <= finished[failed] }
             let next = (before ?? -1) + 1
             guard next < candidates.count else { continue }
@@ -239,6 +269,7 @@ struct GroupIndex {
     private var byService: [Int]
     private var byEnvironment: [Int]
     private var byMonth: [Int: Int] = [:]
+    private var lastMonth: (times: Range<Double>, bucket: Int) = (0..<0, -1)
 
     init(columns: DeliveryColumns, grouping: MetricsGrouping?) {
         self.columns = columns
@@ -260,11 +291,14 @@ struct GroupIndex {
             }
             return self.byEnvironment[environment]
         case .month:
+            // Deployments come in order of finishing, so the month of the one before nearly always holds.
             let time = self.columns.deploymentFinished[deployment]
+            if self.lastMonth.times.contains(time) { return self.lastMonth.bucket }
             let (year, month) = Self.month(of: time)
-            if let known = self.byMonth[year * 12 + month] { return known }
-            let bucket = self.bucket(service: "", environment: "", time: time)
+            let bucket = self.byMonth[year * 12 + month] ?? self.bucket(service: "", environment: "", time: time)
             self.byMonth[year * 12 + month] = bucket
+            let first = Double(Timestamp.daysFromCivil(year: year, month: month, day: 1)) * 86_400
+            self.lastMonth = (first..<(first + Double(Timestamp.daysIn(month: month, year: year)) * 86_400), bucket)
             return bucket
         case .none:
             return 0

@@ -11,8 +11,10 @@ public struct ReportInputs: Sendable {
     /// Responses of each trend month that has a round.
     public var responses: [Month: [StoredResponse]]
     public var epics: MonthEpics
-    public var needs: [MonthlyReport.ThemeTrend]
-    public var strengths: [MonthlyReport.ThemeTrend]
+    /// The month's themes of the `best`, `worst` and `change` answers, largest first.
+    public var best: [MonthlyReport.ThemeTrend]
+    public var worst: [MonthlyReport.ThemeTrend]
+    public var change: [MonthlyReport.ThemeTrend]
     public var outcomes: [EpicOutcomeInput]
     public var facts: DeliveryFacts
     public var benchmarks: DORABenchmarks
@@ -21,7 +23,8 @@ public struct ReportInputs: Sendable {
 
     public init(
         month: Month, policy: AnonymityPolicy, rounds: [RoundSummary], definition: SurveyDefinition?, responses: [Month: [StoredResponse]],
-        epics: MonthEpics, needs: [MonthlyReport.ThemeTrend], strengths: [MonthlyReport.ThemeTrend], outcomes: [EpicOutcomeInput],
+        epics: MonthEpics, best: [MonthlyReport.ThemeTrend], worst: [MonthlyReport.ThemeTrend], change: [MonthlyReport.ThemeTrend],
+        outcomes: [EpicOutcomeInput],
         facts: DeliveryFacts, benchmarks: DORABenchmarks = .default, latestResponseDay: String?, latestEvent: Date?
     ) {
         self.month = month
@@ -30,8 +33,9 @@ public struct ReportInputs: Sendable {
         self.definition = definition
         self.responses = responses
         self.epics = epics
-        self.needs = needs
-        self.strengths = strengths
+        self.best = best
+        self.worst = worst
+        self.change = change
         self.outcomes = outcomes
         self.facts = facts
         self.benchmarks = benchmarks

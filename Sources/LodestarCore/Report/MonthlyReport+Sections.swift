@@ -23,8 +23,9 @@ extension MonthlyReport.DevelopersSection {
                 means: means, change: Self.relativeChange(means.dropLast().last ?? nil, means.last ?? nil)
             )
         }
-        self.needs = self.withheld ? [] : Array(inputs.needs.prefix(5))
-        self.strengths = self.withheld ? [] : Array(inputs.strengths.prefix(5))
+        self.best = self.withheld ? [] : Array(inputs.best.prefix(5))
+        self.worst = self.withheld ? [] : Array(inputs.worst.prefix(5))
+        self.change = self.withheld ? [] : Array(inputs.change.prefix(5))
     }
 
     static func participation(_ round: RoundSummary) -> Double? {

@@ -58,9 +58,16 @@ public struct MonthlyReport: Codable, Sendable, Equatable {
         /// True when the month has fewer than k responses: ratings and themes are not shown.
         public var withheld: Bool
         public var ratings: [RatingTrend]
-        /// What people want changed (from `worst` and `change`) and what they praise (from `best`).
-        public var needs: [ThemeTrend]
-        public var strengths: [ThemeTrend]
+        /// The month's top themes of each open question, by respondents: what people praise (`best`), what
+        /// gets in their way (`worst`) and the one thing they would change (`change`).
+        public var best: [ThemeTrend]
+        public var worst: [ThemeTrend]
+        public var change: [ThemeTrend]
+
+        /// The three theme lists with their headings, in the order the survey asks.
+        public var themeLists: [(title: String, themes: [ThemeTrend])] {
+            [("Best: what people praise", self.best), ("Worst: what gets in their way", self.worst), ("The one thing they would change", self.change)]
+        }
     }
 
     public struct RatingTrend: Codable, Sendable, Equatable {

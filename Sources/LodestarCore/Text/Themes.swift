@@ -290,12 +290,15 @@ struct ThemeLabels {
         let total = Float(max(1, members.reduce(0) { $0 + $1.count }))
         for (cluster, sum) in sums.enumerated() {
             let size = Float(max(1, members[cluster].count))
-            let ranked = sum.compactMap { term, count -> (Int32, Float)? in
+            var weighted = sum.compactMap { term, count -> (Int32, Float)? in
                 let share = count / size
                 let lift = share / (overall[term]! / total)
                 return lift > 1 ? (term, share * log(lift)) : nil
             }
-            .sorted { ($0.1, $1.0) > ($1.1, $0.0) }
+            // One theme alone (or one whose every word is as common elsewhere) has nothing to stand out against:
+            // its commonest words name it.
+            if weighted.isEmpty { weighted = sum.map { term, count in (term, count / size) } }
+            let ranked = weighted.sorted { ($0.1, $1.0) > ($1.1, $0.0) }
             self.keywords.append(
                 ranked.prefix(Self.keywordCount).map { Themes.Keyword(term: vectors.terms[Int($0.0)], weight: (Double($0.1) * 10_000).rounded() / 10_000) }
             )
