@@ -47,9 +47,6 @@ public final class AppDatabase: Sendable {
         configuration.prepareDatabase { db in
             // In WAL mode NORMAL survives a process crash; only a power loss can drop the last commits.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // Reads of the whole pipeline history (metrics, reports) go through the page cache directly instead of
-            // copying every page into SQLite's own cache: about a tenth of a report's time went to those copies.
-            try db.execute(sql: "PRAGMA mmap_size = 1073741824")
         }
         return configuration
     }
