@@ -5,6 +5,12 @@ public enum FlatValue: Sendable, Equatable {
     case bool(Bool)
     case null
     case strings([String])
+
+    /// A number read where text is wanted: whole numbers without a decimal point (an id sent as `7` is "7"); a number
+    /// too large for `Int` (`1e300`) keeps Double's spelling rather than trapping in the conversion.
+    static func text(of number: Double) -> String {
+        Int(exactly: number).map { String($0) } ?? String(number)
+    }
 }
 
 /// Any JSON value, read without a schema so that a type error can be reported for its own field.
@@ -150,9 +156,12 @@ public struct FlatJSON {
             self.index += 1
             return .strings(
                 try self.items(in: key) { reader throws(Malformed) in
+                    // Items are scalars: a nested list is refused before it is read, so `[[[[…` cannot exhaust the stack.
+                    let next = reader.index < reader.bytes.count ? reader.bytes[reader.index] : 0
+                    if next == UInt8(ascii: "[") || next == UInt8(ascii: "{") { throw Malformed(message: "\"\(key)\" must be a list of text") }
                     switch try reader.value(key: key) {
                     case .string(let text): return text
-                    case .number(let number): return number.rounded() == number ? String(Int(number)) : String(number)
+                    case .number(let number): return FlatValue.text(of: number)
                     default: throw Malformed(message: "\"\(key)\" must be a list of text")
                     }
                 }

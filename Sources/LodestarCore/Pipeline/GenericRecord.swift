@@ -71,7 +71,7 @@ public enum GenericRecord {
             switch self.record[key] {
             case .none, .null: return nil
             case .string(let text): return text.isEmpty ? nil : text
-            case .number(let number): return number.rounded() == number ? String(Int(number)) : String(number)
+            case .number(let number): return FlatValue.text(of: number)
             default: throw RecordFieldError(field: key, message: "must be text")
             }
         }

@@ -120,6 +120,9 @@ public enum GitLabWebhook {
         let environment = (deployJobs + ranJobs).lazy.compactMap { $0.environment?.name.nonEmpty }.first ?? "production"
         let startedAt = attributes.createdAt?.date
         let endFromDuration: Date? = startedAt.flatMap { start in attributes.duration.map { start.addingTimeInterval($0) } }
+        if let endFromDuration, !Timestamp.isRepresentable(endFromDuration) {
+            throw WebhookError(field: "object_attributes.duration", message: "\(attributes.duration ?? 0) seconds is not a pipeline's duration")
+        }
         let lastJobEnd: Date? = ranJobs.compactMap { $0.finishedAt?.date }.max()
         // A finished pipeline without any end time is being reported as it ends.
         let finishedAt = attributes.finishedAt?.date ?? endFromDuration ?? lastJobEnd ?? Date()

@@ -22,7 +22,18 @@ public enum Timestamp {
     /// Epoch seconds; values beyond the year 5000 in seconds are taken as milliseconds.
     public static func epoch(_ number: Double) -> Date? {
         guard number.isFinite, number >= 0 else { return nil }
-        return Date(timeIntervalSince1970: number > 95_617_584_000 ? number / 1000 : number)
+        let seconds = number > 95_617_584_000 ? number / 1000 : number
+        guard self.representable.contains(seconds) else { return nil }
+        return Date(timeIntervalSince1970: seconds)
+    }
+
+    /// Times from 0000-01-01 to 9999-12-31 (UTC), in seconds since 1970: the years `iso8601(_:)` writes with four digits.
+    /// A time outside is refused as "not a time", since it could neither be written back nor counted by the metrics.
+    public static let representable: Range<TimeInterval> = -62_167_219_200..<253_402_300_800
+
+    /// Whether `date` lies in `representable` (for times computed from a sender's values, like start + duration).
+    public static func isRepresentable(_ date: Date) -> Bool {
+        self.representable.contains(date.timeIntervalSince1970)
     }
 
     /// A hand-written reader: several times faster than the Foundation formatters, which matters at a million events.
@@ -95,6 +106,8 @@ public enum Timestamp {
         }
         let days = self.daysFromCivil(year: year, month: month, day: day)
         let seconds = Double(days * 86_400 + hour * 3600 + minute * 60 + second - offset) + fraction
+        // A zone offset or a leap second can carry 0000-01-01 or 9999-12-31 out of the four-digit years.
+        guard self.representable.contains(seconds) else { return nil }
         return Date(timeIntervalSince1970: seconds)
     }
 

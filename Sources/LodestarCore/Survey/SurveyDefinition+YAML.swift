@@ -92,7 +92,7 @@ private struct SurveyYAMLReader {
         }
         var scale: ClosedRange<Int>?
         if let scaleNode = fields["scale"] {
-            let bounds = scaleNode.array().compactMap(\.int)
+            let bounds = scaleNode.array().compactMap(Self.wholeNumber)
             guard case .sequence = scaleNode, bounds.count == 2, bounds[0] < bounds[1] else {
                 throw self.error(scaleNode, "\(path).scale", "must be two whole numbers, lowest first, for example [1, 5]")
             }
@@ -177,8 +177,15 @@ private struct SurveyYAMLReader {
 
     private func optionalInt(_ fields: [String: Node], _ key: String, path: String) throws(SurveyDefinitionError) -> Int? {
         guard let node = fields[key] else { return nil }
-        guard let value = node.int else { throw self.error(node, Self.join(path, key), "must be a whole number") }
+        guard let value = Self.wholeNumber(node) else { throw self.error(node, Self.join(path, key), "must be a whole number") }
         return value
+    }
+
+    /// A whole number written in decimal. Yams's `Node.int` also reads YAML 1.1's base-60 `1:30`, and traps when one
+    /// overflows (`1:1:1:1:1:1:1:1:1:1:1`), so numbers are read with `Int(_:)`, which answers nil instead.
+    private static func wholeNumber(_ node: Node) -> Int? {
+        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any else { return nil }
+        return Int(scalar.string)
     }
 
     // MARK: - Errors
