@@ -28,6 +28,11 @@ public enum LodestarResources {
         return found
     }
 
+    /// The OpenAPI description of the HTTP API inside a resources folder, served at `/openapi.yaml`.
+    public static func openAPISpec(in directory: URL) -> URL {
+        directory.appendingPathComponent("openapi.yaml")
+    }
+
     static func isResources(_ url: URL) -> Bool {
         FileManager.default.fileExists(atPath: url.appendingPathComponent("templates/survey.mustache").path)
     }

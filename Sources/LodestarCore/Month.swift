@@ -39,9 +39,19 @@ public struct Month: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var description: String { self.year.zeroPadded(4) + "-" + self.month.zeroPadded(2) }
 
     /// The month `count` months later (negative for earlier).
+    ///
+    /// The result may lie outside the years `init(year:month:)` accepts (10000-01 after 9999-12, 1999-12 before
+    /// 2000-01): arithmetic at the ends of the range, such as the end of `--to 9999-12`, must not stop the process.
     public func adding(months count: Int) -> Month {
         let index = self.year * 12 + (self.month - 1) + count
-        return try! Month(year: index / 12, month: index % 12 + 1)
+        let (year, month) = index.quotientAndRemainder(dividingBy: 12)
+        return Month(unchecked: month < 0 ? year - 1 : year, month: month < 0 ? month + 13 : month + 1)
+    }
+
+    /// A month from arithmetic on a valid one, without the range check.
+    private init(unchecked year: Int, month: Int) {
+        self.year = year
+        self.month = month
     }
 
     /// The first day of the month at 00:00 UTC.
