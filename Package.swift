@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -45,7 +47,7 @@ let package = Package(
             name: "LodestarResources",
             path: "Resources",
             sources: ["LodestarResources.swift"],
-            resources: [.copy("templates"), .copy("static")]
+            resources: [.copy("templates"), .copy("static"), .copy("openapi.yaml")]
         ),
         .target(
             name: "LodestarServer",
@@ -60,6 +62,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
@@ -90,5 +94,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // libFuzzer targets for the input parsers: scripts/fuzz.sh builds them with -sanitize=fuzzer; a plain build
+        // gives a binary that replays saved inputs.
+        .executableTarget(name: "LodestarFuzz", dependencies: ["LodestarCore"], path: "Fuzz/LodestarFuzz"),
     ]
 )

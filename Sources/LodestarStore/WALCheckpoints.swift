@@ -7,6 +7,7 @@ import GRDB
 /// against 10 ms without). A passive checkpoint from another connection neither takes the write lock nor waits
 /// for readers, so the writer keeps appending while the log is copied.
 public struct WALCheckpoints: Sendable {
+    private let pool: DatabasePool
     private let connection: DatabaseQueue
 
     /// Turns off automatic checkpoints on `database`'s writer and opens the checkpointing connection.
@@ -14,6 +15,7 @@ public struct WALCheckpoints: Sendable {
     public init?(taking database: AppDatabase) throws {
         guard let pool = database.writer as? DatabasePool else { return nil }
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        self.pool = pool
         self.connection = try DatabaseQueue(path: pool.path, configuration: AppDatabase.configuration())
     }
 
@@ -24,5 +26,17 @@ public struct WALCheckpoints: Sendable {
             let result = try db.checkpoint(.passive)
             return (result.walFrameCount, result.checkpointedFrameCount)
         }
+    }
+
+    /// At shutdown, once nothing reads or writes any more: copies the whole log into the database file and empties
+    /// it (a TRUNCATE checkpoint, which waits for a writer still finishing), then closes every connection. The last
+    /// to close removes the log and its index, so the file left behind is a complete database on its own; that must
+    /// be this read-write connection, as a pool's readers are read-only and leave the files in place.
+    public func close() async throws {
+        try await self.connection.writeWithoutTransaction { db in
+            _ = try db.checkpoint(.truncate)
+        }
+        try self.pool.close()
+        try self.connection.close()
     }
 }

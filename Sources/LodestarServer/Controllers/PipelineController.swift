@@ -6,6 +6,7 @@ import LodestarCore
 struct PipelineController: Sendable {
     let pipeline: any PipelineRepository
     let settings: PipelineSettings
+    let metrics: ServerMetrics
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("events", use: self.ingest)
@@ -21,6 +22,7 @@ struct PipelineController: Sendable {
     @Sendable func ingest(request: Request, context: AppRequestContext) async throws -> Stored {
         guard let token = self.settings.ingestToken else { throw APIError.notConfigured("LODESTAR_INGEST_TOKEN") }
         guard WebhookSignature.tokenMatches(WebhookSignature.bearerToken(request.headers[.authorization]), secret: token) else {
+            self.metrics.signatureFailed(.events)
             throw APIError(.unauthorized, "missing or wrong bearer token", field: "Authorization")
         }
         let accepted = ["application/json", "application/x-ndjson", "application/jsonl", "application/json-seq", "text/plain"]
@@ -36,6 +38,7 @@ struct PipelineController: Sendable {
         let events = try Self.events(from: Array(buffer.readableBytesView))
         guard !events.isEmpty else { throw APIError(.badRequest, "the body holds no records") }
         _ = try await self.pipeline.store(events, deliveryId: nil)
+        self.metrics.eventsIngested(events.count, from: .events)
         return Stored(stored: events.count)
     }
 

@@ -7,6 +7,7 @@ import Logging
 struct ResponsesController: Sendable {
     let service: SurveyService
     let rateLimiter: RateLimiter
+    let metrics: ServerMetrics
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("responses", use: self.create)
@@ -57,6 +58,7 @@ struct ResponsesController: Sendable {
         let submission = try ResponseBody.submission(fromJSON: text)
         do {
             let id = try await self.service.submit(submission)
+            self.metrics.responseStored(via: .api)
             return EditedResponse(status: .created, response: Created(id: id))
         } catch let error as SurveyError {
             throw APIError(error)

@@ -9,6 +9,7 @@ struct SurveyFormController: Sendable {
     let templates: Templates
     let csrf: CSRFProtection
     let rateLimiter: RateLimiter
+    let metrics: ServerMetrics
 
     /// The cookie that remembers, per browser, the open-mode months already answered.
     static let answeredCookie = "lodestar_answered"
@@ -85,6 +86,7 @@ struct SurveyFormController: Sendable {
         }
         do {
             let id = try await self.service.submit(submission, admission: admission)
+            self.metrics.responseStored(via: .form)
             context.logger.debug("response stored", metadata: ["month": "\(month)", "id": "\(id)"])
         } catch SurveyError.invalid(let issues) {
             let page = SurveyFormPage(admission: admission, csrf: form[CSRFProtection.fieldName] ?? "", token: submission.token, values: form, issues: issues)

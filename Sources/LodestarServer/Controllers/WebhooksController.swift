@@ -12,6 +12,7 @@ import Logging
 struct WebhooksController: Sendable {
     let pipeline: any PipelineRepository
     let settings: PipelineSettings
+    let metrics: ServerMetrics
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post("webhooks/github", use: self.github)
@@ -32,18 +33,22 @@ struct WebhooksController: Sendable {
         let valid = WebhookSignature.verifyGitHub(
             body: body, sha256: request.headers[Self.signature256], sha1: request.headers[Self.signature1], secret: secret
         )
-        guard valid else { throw APIError(.unauthorized, "missing or wrong X-Hub-Signature-256", field: "X-Hub-Signature-256") }
+        guard valid else {
+            self.metrics.signatureFailed(.github)
+            throw APIError(.unauthorized, "missing or wrong X-Hub-Signature-256", field: "X-Hub-Signature-256")
+        }
         guard let event = request.headers[Self.githubEvent] else { throw APIError(.badRequest, "missing X-GitHub-Event", field: "X-GitHub-Event") }
         let outcome = try Self.parse { () throws(WebhookError) in
             try GitHubWebhook.outcome(event: event, body: body, options: self.settings.webhooks)
         }
         let delivery = request.headers[Self.githubDelivery].map { "github:\($0)" }
-        return try await self.store(outcome, deliveryId: delivery, source: "github \(event)", context: context)
+        return try await self.store(outcome, deliveryId: delivery, source: "github \(event)", from: .github, context: context)
     }
 
     @Sendable func gitlab(request: Request, context: AppRequestContext) async throws -> EditedResponse<Accepted> {
         guard let secret = self.settings.gitlabToken else { throw APIError.notConfigured("LODESTAR_GITLAB_TOKEN") }
         guard WebhookSignature.tokenMatches(request.headers[Self.gitlabToken], secret: secret) else {
+            self.metrics.signatureFailed(.gitlab)
             throw APIError(.unauthorized, "missing or wrong X-Gitlab-Token", field: "X-Gitlab-Token")
         }
         let body = try await self.body(of: request)
@@ -53,12 +58,13 @@ struct WebhooksController: Sendable {
         }
         // GitLab names each delivery with X-Gitlab-Event-UUID (and, on retries, the same X-Gitlab-Webhook-UUID).
         let delivery = request.headers[Self.gitlabDelivery].map { "gitlab:\($0)" }
-        return try await self.store(outcome, deliveryId: delivery, source: "gitlab \(event)", context: context)
+        return try await self.store(outcome, deliveryId: delivery, source: "gitlab \(event)", from: .gitlab, context: context)
     }
 
     @Sendable func devLake(request: Request, context: AppRequestContext) async throws -> EditedResponse<Accepted> {
         guard let token = self.settings.ingestToken else { throw APIError.notConfigured("LODESTAR_INGEST_TOKEN") }
         guard WebhookSignature.tokenMatches(WebhookSignature.bearerToken(request.headers[.authorization]), secret: token) else {
+            self.metrics.signatureFailed(.devlake)
             throw APIError(.unauthorized, "missing or wrong bearer token", field: "Authorization")
         }
         let path = "/" + context.parameters.getCatchAll().joined(separator: "/")
@@ -69,12 +75,13 @@ struct WebhooksController: Sendable {
             guard try await self.pipeline.resolveIncident(id: id, at: Date()) else {
                 throw APIError(.notFound, "no incident \(id) was reported before", field: "issueKey")
             }
+            self.metrics.eventsIngested(1, from: .devlake)
             return EditedResponse(status: .accepted, response: Accepted(stored: 1))
         }
         let outcome = try Self.parse { () throws(WebhookError) in
             try DevLakeWebhook.outcome(path: path, body: body, options: self.settings.webhooks)
         }
-        return try await self.store(outcome, deliveryId: nil, source: "devlake \(path)", context: context)
+        return try await self.store(outcome, deliveryId: nil, source: "devlake \(path)", from: .devlake, context: context)
     }
 
     func body(of request: Request) async throws -> Data {
@@ -93,13 +100,16 @@ struct WebhooksController: Sendable {
         }
     }
 
-    func store(_ outcome: WebhookOutcome, deliveryId: String?, source: String, context: AppRequestContext) async throws -> EditedResponse<Accepted> {
+    func store(
+        _ outcome: WebhookOutcome, deliveryId: String?, source: String, from sender: ServerMetrics.PipelineSource, context: AppRequestContext
+    ) async throws -> EditedResponse<Accepted> {
         switch outcome {
         case .ignored(let reason):
             context.logger.info("webhook ignored", metadata: ["source": "\(source)", "reason": "\(reason)"])
             return EditedResponse(status: .accepted, response: Accepted(stored: 0, ignored: reason))
         case .events(let events):
             let fresh = try await self.pipeline.store(events, deliveryId: deliveryId)
+            if fresh { self.metrics.eventsIngested(events.count, from: sender) }
             return EditedResponse(status: .accepted, response: Accepted(stored: fresh ? events.count : 0, duplicate: fresh ? nil : true))
         }
     }

@@ -24,9 +24,21 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: Logger.Level = .info
 
+    @Option(name: .long, help: "Log format on stderr: text, or json (one JSON object per line).")
+    var logFormat: LogFormat = .text
+
     func validate() throws {
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be 0 to 65535") }
         guard self.resolvedRateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 or more") }
+        // Anyone who can reach a non-loopback address could curate epics; only the admin token keeps them out.
+        if !Self.isLoopback(self.host), ProcessInfo.processInfo.environment["LODESTAR_ADMIN_TOKEN"]?.nilIfEmpty == nil {
+            throw ValidationError("--host \(self.host) is reachable from other machines: set LODESTAR_ADMIN_TOKEN first, or listen on 127.0.0.1")
+        }
+    }
+
+    /// 127.0.0.0/8, ::1 and localhost: addresses only this machine reaches.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.split(separator: ".").first == "127" && host.split(separator: ".").count == 4
     }
 
     var resolvedRateLimit: Int {
@@ -36,6 +48,11 @@ struct ServerOptions: ParsableArguments {
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
+/// How `serve` writes its logs to stderr.
+enum LogFormat: String, CaseIterable, ExpressibleByArgument {
+    case text, json
+}
+
 /// What `serve` and `demo` hand to the composition root.
 struct ServeArguments: AppArguments {
     let hostname: String
@@ -44,6 +61,7 @@ struct ServeArguments: AppArguments {
     let rateLimitPerMinute: Int
     let resourcesPath: String?
     let reportsPath: String
+    let logFormat: LogFormat
 
     init(server: ServerOptions, databasePath: String) {
         self.hostname = server.host
@@ -52,11 +70,16 @@ struct ServeArguments: AppArguments {
         self.rateLimitPerMinute = server.resolvedRateLimit
         self.resourcesPath = server.resources
         self.reportsPath = server.reports
+        self.logFormat = server.logFormat
     }
 
     /// Builds and runs the server until SIGINT or SIGTERM; prints `banner` once it is built, so a start-up error
     /// is never preceded by a promise to listen.
     func run(logLevel: Logger.Level, banner: String) async throws {
+        // Once per process, before the first logger: `serve` and `demo` each run one server.
+        if self.logFormat == .json {
+            LoggingSystem.bootstrap { label in JSONLogHandler.standardError(label: label) }
+        }
         var logger = Logger(label: "lodestar")
         logger.logLevel = logLevel
         let app = try await buildApplication(self, logger: logger)

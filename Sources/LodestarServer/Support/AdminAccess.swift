@@ -1,0 +1,34 @@
+import Hummingbird
+
+/// Who may read an operator endpoint such as `GET /metrics`.
+///
+/// With `LODESTAR_ADMIN_TOKEN` set, the caller must send it as `Authorization: Bearer <token>` (401 without it,
+/// 403 when wrong; compared in constant time by `WebhookSignature.tokenMatches`). Without a token, only a caller on
+/// the loopback interface is let in: the server binds 127.0.0.1 by default, and one bound wider needs the token.
+struct AdminAccess: Sendable {
+    let adminToken: String?
+
+    func check(_ request: Request, context: AppRequestContext) throws(APIError) {
+        guard let adminToken else {
+            guard Self.isLoopback(context.remoteAddress?.ipAddress) else {
+                throw APIError(.forbidden, "only readable from this host unless the server has LODESTAR_ADMIN_TOKEN set")
+            }
+            return
+        }
+        guard let given = WebhookSignature.bearerToken(request.headers[.authorization]) else {
+            throw APIError(
+                .unauthorized, "send the admin token as Authorization: Bearer <token>", field: "Authorization", headers: [.wwwAuthenticate: "Bearer"]
+            )
+        }
+        guard WebhookSignature.tokenMatches(given, secret: adminToken) else {
+            throw APIError(.forbidden, "wrong admin token", field: "Authorization")
+        }
+    }
+
+    /// 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses.
+    static func isLoopback(_ address: String?) -> Bool {
+        guard let address else { return false }
+        let v4 = address.hasPrefix("::ffff:") ? String(address.dropFirst(7)) : address
+        return v4.hasPrefix("127.") || address == "::1"
+    }
+}
