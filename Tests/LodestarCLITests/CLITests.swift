@@ -163,6 +163,23 @@ struct CLITests {
         #expect(FileManager.default.fileExists(atPath: copy))
     }
 
+    @Test func restoresABackupOnlyWithForceOverData() throws {
+        try self.cli.run(["demo", "--no-serve"])
+        let copy = self.cli.folder.appendingPathComponent("copy.sqlite").path
+        #expect(try self.cli.run(["db", "backup", copy]).status == 0)
+        let refused = try self.cli.run(["db", "restore", copy])
+        #expect(refused.status != 0 && refused.err.contains("add --force"))
+        let restored = try self.cli.run(["db", "restore", copy, "--force"])
+        #expect(restored.status == 0 && restored.out.contains("Restored"))
+        let missing = try self.cli.run(["db", "restore", "/no/such/backup.sqlite", "--force"])
+        #expect(missing.status != 0 && missing.err.contains("no such file"))
+    }
+
+    @Test func refusesToListenBeyondThisMachineWithoutAnAdminToken() throws {
+        let result = try self.cli.run(["serve", "--host", "0.0.0.0", "--port", "0"], environment: ["LODESTAR_ADMIN_TOKEN": ""])
+        #expect(result.status != 0 && result.err.contains("set LODESTAR_ADMIN_TOKEN first"))
+    }
+
     @Test func explainsMissingResources() throws {
         let result = try self.cli.run(["serve", "--resources", "/nowhere", "--port", "0"])
         #expect(result.status != 0)
