@@ -34,9 +34,7 @@ struct EpicsController: Sendable {
 
     @Sendable func update(request: Request, context: AppRequestContext) async throws -> Epic {
         guard let adminToken else { throw APIError.notConfigured("LODESTAR_ADMIN_TOKEN") }
-        guard WebhookSignature.tokenMatches(WebhookSignature.bearerToken(request.headers[.authorization]), secret: adminToken) else {
-            throw APIError(.unauthorized, "missing or wrong admin token", field: "Authorization")
-        }
+        try AdminAccess.requireBearer(request, token: adminToken)
         guard let id = context.parameters.get("id").flatMap(Int64.init), id > 0 else {
             throw APIError(.badRequest, "the epic id must be a positive whole number", field: "id")
         }

@@ -15,6 +15,11 @@ struct AdminAccess: Sendable {
             }
             return
         }
+        try Self.requireBearer(request, token: adminToken)
+    }
+
+    /// The admin token as `Authorization: Bearer <token>`: 401 without one, 403 when it is wrong.
+    static func requireBearer(_ request: Request, token adminToken: String) throws(APIError) {
         guard let given = WebhookSignature.bearerToken(request.headers[.authorization]) else {
             throw APIError(
                 .unauthorized, "send the admin token as Authorization: Bearer <token>", field: "Authorization", headers: [.wwwAuthenticate: "Bearer"]
