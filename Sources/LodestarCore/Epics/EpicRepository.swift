@@ -45,6 +45,13 @@ public struct MonthEpics: Codable, Sendable, Equatable {
         self.epics = epics
         self.strengths = strengths
     }
+
+    /// The month as it may be shown beyond the lead's own command line: a month with fewer than k responses shows
+    /// no epic or strength, since their titles and labels are its answers' words.
+    public func shown(under policy: AnonymityPolicy) -> MonthEpics {
+        guard !policy.allows(self.responses) else { return self }
+        return MonthEpics(month: self.month, responses: self.responses, anonymityK: self.anonymityK, epics: [], strengths: [])
+    }
 }
 
 /// Something people want kept, from the `best` answers.

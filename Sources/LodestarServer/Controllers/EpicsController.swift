@@ -29,7 +29,7 @@ struct EpicsController: Sendable {
             month = try await self.epics.latestMonth()
         }
         guard let month else { throw APIError(.notFound, "no epics yet: run `lodestar epics generate --month YYYY-MM`") }
-        return try await self.epics.list(month: month, policy: self.policy)
+        return try await self.epics.list(month: month, policy: self.policy).shown(under: self.policy)
     }
 
     @Sendable func update(request: Request, context: AppRequestContext) async throws -> Epic {
