@@ -11,7 +11,7 @@
 set -euo pipefail
 caller_dir=$PWD
 cd "$(dirname "$0")/.."
-repo_root=$PWD
+source scripts/lib.sh
 
 missing() { echo "browser-tests: $1 is not installed ($2)" >&2; exit 2; }
 command -v python3 >/dev/null || missing python3 "apt-get install python3"
@@ -21,18 +21,8 @@ chromedriver_bin=$(command -v chromedriver || true)
 [[ -n $chromedriver_bin ]] || missing chromedriver "apt-get install chromium-driver"
 python3 -c 'import selenium' 2>/dev/null || missing "Python's selenium" "python3 -m pip install selenium"
 
-if [[ -n ${LODESTAR_BIN:-} ]]; then
-    bin=$LODESTAR_BIN
-    [[ $bin == /* ]] || bin=$caller_dir/$bin
-else
-    swift build --product lodestar
-    bin=$repo_root/.build/debug/lodestar
-fi
-[[ -x $bin ]] || { echo "browser-tests: $bin is not an executable lodestar binary" >&2; exit 2; }
-
-artifacts=${LODESTAR_ARTIFACTS:-test-artifacts/browser}
-[[ $artifacts == /* ]] || artifacts=$repo_root/$artifacts
-mkdir -p "$artifacts"
+lodestar_bin browser-tests "$caller_dir"
+artifacts_dir test-artifacts/browser
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lodestar-browser.XXXXXX")
 server_pid=

@@ -17,14 +17,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 require_tools durability python3 curl
 
-if [[ -n ${LODESTAR_BIN:-} ]]; then
-    bin=$LODESTAR_BIN
-    [[ $bin == /* ]] || bin=$caller_dir/$bin
-else
-    swift build --product lodestar >/dev/null
-    bin=$PWD/.build/debug/lodestar
-fi
-[[ -x $bin ]] || { echo "durability: $bin is not an executable lodestar binary" >&2; exit 2; }
+lodestar_bin durability "$caller_dir"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/lodestar-durability.XXXXXX")
 server=

@@ -22,12 +22,7 @@ connections=64
 source scripts/lib.sh
 require_tools load wrk python3 curl
 
-if [[ -n ${LODESTAR_BIN:-} ]]; then
-    bin=$LODESTAR_BIN
-    [[ $bin == /* ]] || bin=$caller_dir/$bin
-else
-    build_release
-fi
+lodestar_bin load "$caller_dir" release
 work=$(mktemp -d "${TMPDIR:-/tmp}/lodestar-load.XXXXXX")
 server=
 wrk_pid=

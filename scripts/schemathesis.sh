@@ -15,23 +15,14 @@ set -euo pipefail
 caller_dir=$PWD
 cd "$(dirname "$0")/.."
 repo_root=$PWD
+source scripts/lib.sh
 
 missing() { echo "schemathesis: $1 is not installed ($2)" >&2; exit 2; }
 command -v python3 >/dev/null || missing python3 "apt-get install python3"
 python3 -c 'import schemathesis' 2>/dev/null || missing "Python's schemathesis" "python3 -m pip install schemathesis"
 
-if [[ -n ${LODESTAR_BIN:-} ]]; then
-    bin=$LODESTAR_BIN
-    [[ $bin == /* ]] || bin=$caller_dir/$bin
-else
-    swift build --product lodestar
-    bin=$repo_root/.build/debug/lodestar
-fi
-[[ -x $bin ]] || { echo "schemathesis: $bin is not an executable lodestar binary" >&2; exit 2; }
-
-artifacts=${LODESTAR_ARTIFACTS:-test-artifacts/schemathesis}
-[[ $artifacts == /* ]] || artifacts=$repo_root/$artifacts
-mkdir -p "$artifacts"
+lodestar_bin schemathesis "$caller_dir"
+artifacts_dir test-artifacts/schemathesis
 max_examples=${SCHEMATHESIS_MAX_EXAMPLES:-50}
 time_limit=${SCHEMATHESIS_TIME_LIMIT:-240}
 
