@@ -36,6 +36,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // OpenBLAS through its CBLAS header (Debian: libopenblas-dev), for the sentence encoder's matrix products.
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "LodestarEmbeddings", dependencies: ["LodestarCore", "COpenBLAS"]),
         .target(
             name: "LodestarReport",
             dependencies: [
@@ -73,11 +76,13 @@ let package = Package(
                 "LodestarStore",
                 "LodestarReport",
                 "LodestarServer",
+                "LodestarEmbeddings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "LodestarCoreTests", dependencies: ["LodestarCore"]),
+        .testTarget(name: "LodestarEmbeddingsTests", dependencies: ["LodestarCore", "LodestarEmbeddings"]),
         .testTarget(name: "LodestarReportTests", dependencies: ["LodestarCore", "LodestarReport"]),
         .testTarget(
             name: "LodestarStoreTests",

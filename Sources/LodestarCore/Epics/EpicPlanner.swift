@@ -58,13 +58,19 @@ public enum EpicPlanner {
         public var responses: [StoredResponse]
         public var earlier: [EarlierTheme]
         public var delivery: DeliverySignals
+        /// The sentence encoder, when themes are to be found by meaning as well as by words.
+        public var embedder: (any TextEmbedder)?
 
-        public init(month: Month, definition: SurveyDefinition?, responses: [StoredResponse], earlier: [EarlierTheme], delivery: DeliverySignals) {
+        public init(
+            month: Month, definition: SurveyDefinition?, responses: [StoredResponse], earlier: [EarlierTheme], delivery: DeliverySignals,
+            embedder: (any TextEmbedder)? = nil
+        ) {
             self.month = month
             self.definition = definition
             self.responses = responses
             self.earlier = earlier
             self.delivery = delivery
+            self.embedder = embedder
         }
     }
 
@@ -91,7 +97,7 @@ public enum EpicPlanner {
                 texts.append(text)
             }
         }
-        guard !texts.isEmpty, let found = try? Themes.find(in: texts) else { return [] }
+        guard !texts.isEmpty, let found = try? Themes.find(in: texts, meaning: input.embedder?.meaning(of: texts)) else { return [] }
         let identities = Self.continuations(of: found.themes.map(\.keywords), kind: kind, month: input.month, earlier: input.earlier)
         return found.themes.enumerated().map { index, theme in
             let answers = theme.members.map { refs[$0] }

@@ -48,10 +48,18 @@ public struct Themes: Sendable, Equatable {
     /// A text whose similarity to its group's centre is no more than this is an outlier.
     static let outlierSimilarity: Float = 0.05
 
+    /// How much the meaning vectors count against the words when both are given (0: words only, 1: meaning only).
+    /// Measured on the labelled demo answers (scripts/bench-semantic.sh): meaning groups answers that use different
+    /// words for the same pain; the words keep apart answers that a sentence model finds alike only because they
+    /// share a tone.
+    public static let meaningWeight: Float = 0.5
+
     /// Finds the themes of `texts`; `clusters` fixes how many (at least 1, at most the texts that have words),
-    /// otherwise about the square root of half the texts.
-    public static func find(in texts: [String], clusters: Int? = nil) throws(InvalidCount) -> Themes {
-        let vectors = TextVectors(texts: texts)
+    /// otherwise about the square root of half the texts. With `meaning` (one sentence embedding a text), texts are
+    /// grouped by meaning and words together; labels still come from the words.
+    public static func find(in texts: [String], clusters: Int? = nil, meaning: MeaningVectors? = nil) throws(InvalidCount) -> Themes {
+        let words = TextVectors(texts: texts)
+        let vectors = meaning.map { words.joined(with: $0, meaningWeight: Self.meaningWeight) } ?? words
         let usable = (0..<vectors.count).filter { !vectors.row($0).isEmpty }
         if let clusters {
             guard clusters >= 1 else { throw InvalidCount(description: "the number of clusters must be at least 1") }
@@ -73,7 +81,7 @@ public struct Themes: Sendable, Equatable {
         if clusters == nil {
             for _ in 0..<Self.splitPasses { result = Self.splittingLoose(result, vectors: vectors, usable: usable) }
         }
-        return Self.numbered(result, vectors: vectors, textCount: texts.count, usable: usable, dropSmall: clusters == nil)
+        return Self.numbered(result, words: words, textCount: texts.count, usable: usable, dropSmall: clusters == nil)
     }
 
     /// How close a group's members are to its centre on average.
@@ -121,7 +129,7 @@ public struct Themes: Sendable, Equatable {
     }
 
     /// Outliers to other, small groups to other when the count was not given, then groups numbered by size.
-    static func numbered(_ result: KMeans.Result, vectors: TextVectors, textCount: Int, usable: [Int], dropSmall: Bool) -> Themes {
+    static func numbered(_ result: KMeans.Result, words: TextVectors, textCount: Int, usable: [Int], dropSmall: Bool) -> Themes {
         var members = Array(repeating: [Int](), count: result.clusters)
         for position in usable.indices where result.similarity[position] > Self.outlierSimilarity {
             members[result.assignment[position]].append(position)
@@ -129,7 +137,7 @@ public struct Themes: Sendable, Equatable {
         let smallest = dropSmall && usable.count >= 20 ? 2 : 1
         let order = members.indices.filter { members[$0].count >= smallest }
             .sorted { (members[$0].count, members[$1].first ?? 0) > (members[$1].count, members[$0].first ?? 0) }
-        let labels = ThemeLabels(vectors: vectors, usable: usable, members: order.map { members[$0] })
+        let labels = ThemeLabels(vectors: words, usable: usable, members: order.map { members[$0] })
         var assignments = Array(repeating: 0, count: textCount)
         var themes: [Theme] = []
         for (rank, cluster) in order.enumerated() {

@@ -10,7 +10,9 @@ public struct EpicSQLiteRepository: EpicRepository {
         self.database = database
     }
 
-    public func generate(month: Month, top: Int, delivery: DeliverySignals, force: Bool, actor: String) async throws -> GeneratedEpics {
+    public func generate(
+        month: Month, top: Int, delivery: DeliverySignals, force: Bool, actor: String, embedder: (any TextEmbedder)?
+    ) async throws -> GeneratedEpics {
         try await self.database.writer.write { db in
             guard let round = try RoundRecord.all().filter(month: month).fetchOne(db), let roundId = round.id else {
                 return GeneratedEpics(responses: 0, themes: 0, epics: 0)
@@ -24,7 +26,7 @@ public struct EpicSQLiteRepository: EpicRepository {
             let planned = EpicPlanner.plan(
                 EpicPlanner.Input(
                     month: month, definition: try round.round().definition, responses: responses,
-                    earlier: try Self.earlierThemes(db, before: month), delivery: delivery
+                    earlier: try Self.earlierThemes(db, before: month), delivery: delivery, embedder: embedder
                 )
             )
             var rank = 0

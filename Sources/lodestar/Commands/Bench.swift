@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
 import LodestarCore
+import LodestarEmbeddings
 import LodestarStore
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Helpers for the benchmarks under scripts/.",
-        subcommands: [Events.self, Texts.self, Corpus.self, Survey.self]
+        subcommands: [Events.self, Texts.self, Corpus.self, Survey.self, Embed.self]
     )
 
     struct Events: AsyncParsableCommand {
@@ -87,9 +88,15 @@ extension Bench {
         /// Each text starts from a demo answer and borrows words from another answer of the same theme, so texts
         /// repeat their theme's vocabulary without repeating each other.
         func run() throws {
-            var random = SeededGenerator(seed: self.seed)
             let writer = try LineWriter(path: self.out)
-            for _ in 0..<self.count {
+            for text in Self.generated(count: self.count, seed: self.seed) { try writer.write(text) }
+            try writer.close()
+            print("Wrote \(self.count) texts to \(self.out).")
+        }
+
+        static func generated(count: Int, seed: UInt64) -> [String] {
+            var random = SeededGenerator(seed: seed)
+            return (0..<count).map { _ in
                 let theme = DemoCorpus.themes[Int(random.next() % UInt64(DemoCorpus.themes.count))]
                 let answers = theme.worst + theme.change
                 var words = answers[Int(random.next() % UInt64(answers.count))].split(separator: " ")
@@ -97,10 +104,55 @@ extension Bench {
                 words += other.shuffled(using: &random).prefix(Int(random.next() % 6))
                 let length = max(5, min(30, words.count))
                 while words.count < length { words += other }
-                try writer.write(words.prefix(length).joined(separator: " "))
+                return words.prefix(length).joined(separator: " ")
             }
-            try writer.close()
-            print("Wrote \(self.count) texts to \(self.out).")
+        }
+    }
+
+    struct Embed: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time the sentence model on the texts `bench texts --count N` writes; prints one JSON line.",
+            discussion: """
+                Prints {"texts", "tokens", "truncated", "loadSeconds", "embedSeconds"}: loading the model folder and \
+                embedding the texts are timed apart. scripts/bench-semantic.sh runs it at 100, 1,000 and 10,000.
+                """
+        )
+
+        @Option(name: .long, help: "How many texts to embed.")
+        var count = 1_000
+
+        @Option(name: .long, help: "Generator seed (as for `bench texts`).")
+        var seed: UInt64 = 2026
+
+        @Option(name: .long, help: ArgumentHelp("Folder of the sentence model (default: as for `themes --semantic`).", valueName: "dir"))
+        var model: String?
+
+        func validate() throws {
+            guard self.count > 0 else { throw ValidationError("--count must be positive") }
+        }
+
+        func run() throws {
+            let texts = Texts.generated(count: self.count, seed: self.seed)
+            guard let folder = ModelLocation.find(named: self.model) else {
+                throw CLIError("no sentence model found: pass --model DIR, set \(ModelLocation.environmentVariable), or `\(ModelLocation.installHint)`")
+            }
+            let started = ContinuousClock.now
+            let encoder: SentenceEncoder
+            do {
+                encoder = try SentenceEncoder(folder: folder)
+            } catch {
+                throw CLIError(error.description)
+            }
+            let loaded = ContinuousClock.now
+            let embeddings = encoder.embed(texts)
+            let finished = ContinuousClock.now
+            func seconds(_ duration: Duration) -> Double {
+                ((Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18) * 1000).rounded() / 1000
+            }
+            print(
+                #"{"texts":\#(texts.count),"tokens":\#(embeddings.tokenCounts.reduce(0, +)),"truncated":\#(embeddings.truncated.filter { $0 }.count),"#
+                    + #""loadSeconds":\#(seconds(loaded - started)),"embedSeconds":\#(seconds(finished - loaded))}"#
+            )
         }
     }
 }

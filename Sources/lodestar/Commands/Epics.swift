@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LodestarCore
+import LodestarEmbeddings
 import LodestarReport
 import LodestarStore
 
@@ -46,6 +47,8 @@ extension Epics {
         @Option(name: .long, help: "table, json, csv or markdown.")
         var format: OutputFormat = .table
 
+        @OptionGroup var semantic: SemanticOptions
+
         func validate() throws {
             guard (1...50).contains(self.top) else { throw ValidationError("--top must be between 1 and 50") }
         }
@@ -56,7 +59,9 @@ extension Epics {
             let database = try self.database.open()
             let delivery = try await Self.deliverySignals(month: month, database: database)
             let repository = EpicSQLiteRepository(database: database)
-            let generated = try await repository.generate(month: month, top: self.top, delivery: delivery, force: self.force, actor: Actor.cli)
+            let generated = try await repository.generate(
+                month: month, top: self.top, delivery: delivery, force: self.force, actor: Actor.cli, embedder: try self.semantic.encoder()
+            )
             guard generated.responses > 0 else {
                 print("No answers for \(month): no epics generated.")
                 return

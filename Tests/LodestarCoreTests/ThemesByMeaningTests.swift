@@ -1,0 +1,57 @@
+import Testing
+
+@testable import LodestarCore
+
+struct ThemesByMeaningTests {
+    /// Two groups of answers that share no word within a group, told apart only by their meaning vectors.
+    static let texts = ["builds crawl", "waiting on runners", "pipeline queue forever", "docs outdated", "wiki stale", "readme wrong"]
+
+    /// Meaning vectors pointing near one of two directions, a little apart within each group.
+    static func meaning(_ directions: [Int]) -> MeaningVectors {
+        var values: [Float] = []
+        for (index, direction) in directions.enumerated() {
+            var row = [Float](repeating: 0, count: 4)
+            row[direction] = 1
+            row[2 + index % 2] = 0.2
+            let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            values += row.map { $0 / norm }
+        }
+        return MeaningVectors(dimensions: 4, values: values, truncated: Array(repeating: false, count: directions.count))
+    }
+
+    @Test func groupsAnswersWithoutSharedWordsByMeaning() throws {
+        let themes = try Themes.find(in: Self.texts, clusters: 2, meaning: Self.meaning([0, 0, 0, 1, 1, 1]))
+        #expect(Set(themes.assignments[0..<3]).count == 1)
+        #expect(Set(themes.assignments[3..<6]).count == 1)
+        #expect(themes.assignments[0] != themes.assignments[3])
+    }
+
+    @Test func labelsThemesWithWordsNotMeaningDimensions() throws {
+        let themes = try Themes.find(in: Self.texts, clusters: 2, meaning: Self.meaning([0, 0, 0, 1, 1, 1]))
+        for theme in themes.themes {
+            #expect(!theme.label.isEmpty && !theme.label.contains("~"))
+            #expect(theme.keywords.allSatisfy { !$0.term.hasPrefix("~") })
+        }
+    }
+
+    @Test func joinsWordsAndMeaningIntoRowsOfLengthOne() {
+        let words = TextVectors(texts: Self.texts)
+        let joined = words.joined(with: Self.meaning([0, 0, 0, 1, 1, 1]), meaningWeight: 0.5)
+        #expect(joined.count == words.count)
+        for text in 0..<joined.count {
+            let norm = joined.row(text).reduce(Float(0)) { $0 + joined.weights[$1] * joined.weights[$1] }
+            #expect(abs(norm - 1) < 1e-5)
+        }
+    }
+
+    @Test func keepsAnswersWithoutWordsInOther() throws {
+        let texts = Self.texts + ["🚀🚀"]
+        let themes = try Themes.find(in: texts, clusters: 2, meaning: Self.meaning([0, 0, 0, 1, 1, 1, 0]))
+        #expect(themes.assignments.last == 0)
+    }
+
+    @Test func givesTheSameThemesForTheSameInput() throws {
+        let meaning = Self.meaning([0, 1, 0, 1, 0, 1])
+        #expect(try Themes.find(in: Self.texts, meaning: meaning) == Themes.find(in: Self.texts, meaning: meaning))
+    }
+}
