@@ -3,7 +3,7 @@ import Foundation
 /// Turns text into the token ids a BERT sentence model reads, exactly as the Hugging Face `tokenizers` library
 /// does for sentence-transformers/all-MiniLM-L6-v2 (BertNormalizer, BertPreTokenizer, WordPiece and the
 /// `[CLS] $A [SEP]` template). The ids must match what the model was trained with, token for token: a tokenizer
-/// that is merely "close" silently shifts every embedding, so each step below mirrors the reference one.
+/// that is merely "close" silently shifts every embedding, so each step mirrors the reference one.
 ///
 /// The reference works on Unicode code points (Rust `char`s), never on grapheme clusters, so this does too: a
 /// Swift `Character` such as "é" written as e + U+0301 is two code points there, and the accent is its own unit.
@@ -34,8 +34,6 @@ public struct WordPieceTokenizer: Sendable {
     static let maxCodePointsPerWord = 100
     /// The special tokens BERT's tokenizers recognise when they appear literally in the text.
     static let specialTokenNames = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-    /// The tokens the model cannot work without.
-    static let requiredTokenNames = ["[CLS]", "[SEP]", "[UNK]", "[PAD]"]
 
     /// How many ids the vocabulary defines (the model's embedding table must have as many rows).
     public let vocabularySize: Int
@@ -64,7 +62,8 @@ public struct WordPieceTokenizer: Sendable {
     /// Loads vocab.txt (one token per line, id = 0-based line number) from `folder`; reads lower-casing and
     /// accent stripping from tokenizer.json's normalizer when present (strip_accents null => follows lowercase),
     /// else tokenizer_config.json's do_lower_case, else lower-cases. Throws ModelError naming the file when
-    /// vocab.txt is missing, empty, unreadable or not UTF-8, or lacks one of [CLS] [SEP] [UNK] [PAD].
+    /// vocab.txt is missing, empty, unreadable or not UTF-8, or lacks one of [CLS] [SEP] [UNK] [PAD], and when a
+    /// tokenizer.json or tokenizer_config.json that is present cannot be parsed.
     public init(folder: URL) throws(ModelError) {
         let vocabularyFile = folder.appendingPathComponent("vocab.txt")
         let tokens = try Self.readVocabulary(vocabularyFile)
@@ -83,19 +82,21 @@ public struct WordPieceTokenizer: Sendable {
         guard tokens.contains(where: { !$0.isEmpty }) else {
             throw ModelError(file: fileName, "is empty: it should list one token per line")
         }
-        // A token listed twice keeps its last id, as both Hugging Face readers of vocab.txt do.
-        var idsByToken: [String: Int32] = [:]
+        // Tokens are compared as UTF-8 bytes, never as Swift Strings: String equality is canonical equivalence
+        // (U+212B ANGSTROM SIGN equals "Å"), and a Character merges "#" with a following combining mark, while
+        // the reference treats every distinct byte sequence as its own token. A token listed twice keeps its last
+        // id, as both Hugging Face readers of vocab.txt do.
+        var idsByToken: [[UInt8]: Int32] = [:]
         idsByToken.reserveCapacity(tokens.count)
         for (index, token) in tokens.enumerated() where !token.isEmpty {
-            idsByToken[token] = Int32(truncatingIfNeeded: index)
+            idsByToken[Array(token.utf8)] = Int32(truncatingIfNeeded: index)
         }
         func requiredID(_ name: String) throws(ModelError) -> Int32 {
-            guard let id = idsByToken[name] else {
+            guard let id = idsByToken[Array(name.utf8)] else {
                 throw ModelError(file: fileName, "lacks the \(name) token, which BERT models need")
             }
             return id
         }
-        for name in Self.requiredTokenNames { _ = try requiredID(name) }
         self.classifierID = try requiredID("[CLS]")
         self.separatorID = try requiredID("[SEP]")
         self.unknownID = try requiredID("[UNK]")
@@ -104,16 +105,15 @@ public struct WordPieceTokenizer: Sendable {
         self.lowercase = lowercase
         self.stripAccents = stripAccents
 
-        let continuationPrefix = "##"
-        let entries = idsByToken.map { (utf8: Array($0.key.utf8), id: $0.value) }
-        self.wordStarts = PieceTrie(entries)
+        let continuationPrefix = Array("##".utf8)
+        self.wordStarts = PieceTrie(idsByToken.map { (utf8: $0.key, id: $0.value) })
         self.continuations = PieceTrie(
             idsByToken.compactMap { token, id in
-                token.hasPrefix(continuationPrefix) ? (utf8: Array(token.utf8.dropFirst(2)), id: id) : nil
+                token.starts(with: continuationPrefix) ? (utf8: Array(token.dropFirst(continuationPrefix.count)), id: id) : nil
             }
         )
         self.specialTokens = Self.specialTokenNames.compactMap { name in
-            idsByToken[name].map { SpecialToken(utf8: Array(name.utf8), id: $0) }
+            idsByToken[Array(name.utf8)].map { SpecialToken(utf8: Array(name.utf8), id: $0) }
         }
     }
 
@@ -134,8 +134,7 @@ public struct WordPieceTokenizer: Sendable {
             throw ModelError(file: file.path, "cannot be read: \(error.localizedDescription)")
         }
         // Decoding repairs bad bytes; comparing the result with the original is what detects them.
-        let text = String(decoding: data, as: UTF8.self)
-        guard text.utf8.elementsEqual(data) else {
+        guard String(decoding: data, as: UTF8.self).utf8.elementsEqual(data) else {
             throw ModelError(file: file.path, "is not valid UTF-8 text")
         }
         var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
@@ -241,23 +240,39 @@ public struct WordPieceTokenizer: Sendable {
         return best
     }
 
-    /// Tokenizes text holding no special token. Plain ASCII, the common case for survey answers, takes a byte
-    /// loop with no normalisation work; anything else takes the full Unicode path.
+    /// Tokenizes text holding no special token, one whitespace-separated chunk at a time. Every step of the
+    /// reference is local to a chunk (canonical reordering never crosses a space), so plain ASCII chunks, the
+    /// common case in survey answers, take a byte loop with no normalisation work, and only chunks holding other
+    /// characters take the Unicode path.
     private func appendSegment(_ utf8: UnsafeBufferPointer<UInt8>, to pieces: inout PieceCollector) {
-        if utf8.allSatisfy({ $0 < 0x80 }) {
-            self.appendASCIISegment(utf8, to: &pieces)
-        } else {
-            self.appendUnicodeSegment(String(decoding: utf8, as: UTF8.self), to: &pieces)
+        var chunkStart = 0
+        var chunkIsASCII = true
+        for index in 0...utf8.count {
+            if index < utf8.count {
+                switch utf8[index] {
+                case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): break
+                case 0x80...: chunkIsASCII = false; continue
+                default: continue
+                }
+            }
+            if chunkStart < index {
+                let chunk = UnsafeBufferPointer(rebasing: utf8[chunkStart..<index])
+                if chunkIsASCII {
+                    self.appendASCIIChunk(chunk, to: &pieces)
+                } else {
+                    self.appendUnicodeChunk(String(decoding: chunk, as: UTF8.self), to: &pieces)
+                }
+                if pieces.isFull { return }
+            }
+            chunkStart = index + 1
+            chunkIsASCII = true
         }
     }
 
-    /// The whole pipeline for ASCII text, where every step reduces to a decision per byte.
-    private func appendASCIISegment(_ utf8: UnsafeBufferPointer<UInt8>, to pieces: inout PieceCollector) {
+    /// The whole pipeline for ASCII text without whitespace, where every step reduces to a decision per byte.
+    private func appendASCIIChunk(_ utf8: UnsafeBufferPointer<UInt8>, to pieces: inout PieceCollector) {
         for byte in utf8 {
             switch byte {
-            case UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: " "):
-                self.finishWord(&pieces)
-                if pieces.isFull { return }
             case 0..<0x20, 0x7F:
                 // Controls (including NUL, vertical tab and form feed) vanish without splitting the word.
                 continue
@@ -279,12 +294,14 @@ public struct WordPieceTokenizer: Sendable {
     }
 
     /// The pipeline for any text, on code points.
-    private func appendUnicodeSegment(_ text: String, to pieces: inout PieceCollector) {
-        for scalar in self.normalize(text) {
-            if BertCharacters.isWhitespace(scalar) {
+    private func appendUnicodeChunk(_ text: String, to pieces: inout PieceCollector) {
+        self.normalize(text, into: &pieces.normalized, scratch: &pieces.scratch)
+        for scalar in pieces.normalized {
+            let traits = ScalarTraits(scalar)
+            if traits.contains(.whitespace) {
                 self.finishWord(&pieces)
                 if pieces.isFull { return }
-            } else if BertCharacters.isPunctuation(scalar) {
+            } else if traits.contains(.punctuation) {
                 self.finishWord(&pieces)
                 UTF8.encode(scalar) { pieces.word.append($0) }
                 pieces.wordLength = 1
@@ -298,66 +315,62 @@ public struct WordPieceTokenizer: Sendable {
         self.finishWord(&pieces)
     }
 
-    /// BertNormalizer: cleaning, spaces around CJK ideographs, accent stripping, then lower-casing.
+    /// BertNormalizer: cleaning, spaces around CJK ideographs, accent stripping, then lower-casing. The same
+    /// code points as the reference's `normalizer.normalize_str`, for comparing the two when debugging.
     func normalize(_ text: String) -> [Unicode.Scalar] {
-        var cleaned: [Unicode.Scalar] = []
-        cleaned.reserveCapacity(text.utf8.count)
+        var normalized: [Unicode.Scalar] = []
+        var scratch: [Unicode.Scalar] = []
+        self.normalize(text, into: &normalized, scratch: &scratch)
+        return normalized
+    }
+
+    /// BertNormalizer into reused buffers; `scratch` holds the text between steps.
+    private func normalize(_ text: String, into normalized: inout [Unicode.Scalar], scratch: inout [Unicode.Scalar]) {
+        // Cleaning and CJK spacing.
+        scratch.removeAll(keepingCapacity: true)
         for scalar in text.unicodeScalars {
-            if BertCharacters.isRemovedByCleaning(scalar) { continue }
-            if BertCharacters.isWhitespace(scalar) {
-                cleaned.append(" ")
-            } else if BertCharacters.isCJKIdeograph(scalar) {
-                cleaned.append(" ")
-                cleaned.append(scalar)
-                cleaned.append(" ")
+            if scalar.isASCII {
+                switch scalar.value {
+                case 0x09, 0x0A, 0x0D: scratch.append(" ")
+                case 0..<0x20, 0x7F: continue
+                default: scratch.append(scalar)
+                }
+                continue
+            }
+            let traits = ScalarTraits(scalar)
+            if traits.contains(.removedByCleaning) { continue }
+            if traits.contains(.whitespace) {
+                scratch.append(" ")
+            } else if traits.contains(.cjkIdeograph) {
+                scratch.append(" ")
+                scratch.append(scalar)
+                scratch.append(" ")
             } else {
-                cleaned.append(scalar)
+                scratch.append(scalar)
             }
         }
         if self.stripAccents {
-            cleaned = Self.decomposed(cleaned).filter { !BertCharacters.isNonspacingMark($0) }
+            CanonicalDecomposition.decompose(scratch, into: &normalized)
+            swap(&scratch, &normalized)
         }
-        guard self.lowercase else { return cleaned }
-        var lowered: [Unicode.Scalar] = []
-        lowered.reserveCapacity(cleaned.count)
-        for scalar in cleaned {
+        // Accent stripping, then lower-casing.
+        normalized.removeAll(keepingCapacity: true)
+        for scalar in scratch {
             if scalar.isASCII {
-                lowered.append(scalar.value >= 0x41 && scalar.value <= 0x5A ? Unicode.Scalar(UInt8(scalar.value) + 0x20) : scalar)
-            } else if scalar.properties.changesWhenLowercased {
+                let isUppercase = scalar.value >= 0x41 && scalar.value <= 0x5A
+                normalized.append(self.lowercase && isUppercase ? Unicode.Scalar(UInt8(scalar.value) + 0x20) : scalar)
+                continue
+            }
+            let traits = ScalarTraits(scalar)
+            if self.stripAccents, traits.contains(.nonspacingMark) { continue }
+            if self.lowercase, traits.contains(.changesWhenLowercased) {
                 // The full mapping, one code point at a time as Rust's char::to_lowercase: "İ" gives "i" + U+0307,
                 // and a final "Σ" gives "σ", not "ς".
-                lowered.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+                for lowered in scalar.properties.lowercaseMapping.unicodeScalars { normalized.append(lowered) }
             } else {
-                lowered.append(scalar)
+                normalized.append(scalar)
             }
         }
-        return lowered
-    }
-
-    /// Canonical decomposition (NFD) as the reference computes it, with Unicode 8.0 tables. Foundation decomposes
-    /// with current tables, which agree for every character Unicode 8.0 knows (decompositions and combining
-    /// classes never change once assigned). A newer character is, to the reference, an undecomposable starter
-    /// (combining class 0), so it is passed through as is and the runs between such characters go to Foundation;
-    /// splitting there is exact because canonical reordering never moves anything across a starter.
-    static func decomposed(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        var result: [Unicode.Scalar] = []
-        result.reserveCapacity(scalars.count + scalars.count / 4)
-        var run = String.UnicodeScalarView()
-        func flushRun() {
-            guard !run.isEmpty else { return }
-            result.append(contentsOf: String(run).decomposedStringWithCanonicalMapping.unicodeScalars)
-            run.removeAll(keepingCapacity: true)
-        }
-        for scalar in scalars {
-            if scalar.isASCII || BertCharacters.isKnownToReference(scalar) {
-                run.append(scalar)
-            } else {
-                flushRun()
-                result.append(scalar)
-            }
-        }
-        flushRun()
-        return result
     }
 
     /// Turns the word gathered in `pieces` into ids and starts a new word.
@@ -391,14 +404,17 @@ public struct WordPieceTokenizer: Sendable {
     }
 }
 
-/// The ids of one text as they are produced, plus the word being gathered (reused across words, so there is no
-/// allocation per word).
+/// The ids of one text as they are produced, plus working buffers reused across words and chunks, so that
+/// tokenizing allocates per text rather than per word.
 private struct PieceCollector {
     /// `[CLS]` then the pieces so far; a word's pieces may run past the budget, and are cut in `finish`.
     var ids: [Int32]
+    /// The UTF-8 of the word being gathered, and its length in code points (the 100 limit counts code points).
     var word: [UInt8] = []
-    /// Code points in `word` (the 100 limit counts code points, not bytes).
     var wordLength = 0
+    /// The normalised code points of the chunk being tokenized, and the same half-way through normalisation.
+    var normalized: [Unicode.Scalar] = []
+    var scratch: [Unicode.Scalar] = []
     let budget: Int
 
     init(classifierID: Int32, budget: Int) {
@@ -411,12 +427,12 @@ private struct PieceCollector {
     /// More pieces than fit: the rest of the text cannot change the result, so tokenizing stops early.
     var isFull: Bool { self.ids.count - 1 > self.budget }
 
-    func finish(separatorID: Int32) -> WordPieceTokenizer.Encoding {
-        var ids = self.ids
-        let truncated = ids.count - 1 > self.budget
-        if truncated { ids.removeSubrange((self.budget + 1)...) }
-        ids.append(separatorID)
-        return WordPieceTokenizer.Encoding(ids: ids, truncated: truncated)
+    /// The encoding: the pieces that fit, framed by `[CLS]` and `[SEP]`.
+    mutating func finish(separatorID: Int32) -> WordPieceTokenizer.Encoding {
+        let truncated = self.isFull
+        if truncated { self.ids.removeSubrange((self.budget + 1)...) }
+        self.ids.append(separatorID)
+        return WordPieceTokenizer.Encoding(ids: self.ids, truncated: truncated)
     }
 }
 
@@ -509,18 +525,190 @@ struct PieceTrie: Sendable {
     }
 }
 
+/// Canonical decomposition (NFD) as the reference computes it: with Unicode 9.0 data, where a newer character
+/// has no decomposition. Decompositions and combining classes never change once a character is assigned, so
+/// today's data restricted to characters Unicode 9.0 knows is exactly 9.0's.
+///
+/// For newer characters the reference's combining-class lookup returns arbitrary values (its table lacks them),
+/// which can reorder them among neighbouring combining marks. That is not reproduced, and need not be: such a
+/// reordering stays inside one word (spaces, punctuation and letters all have class 0), and a word holding a
+/// character newer than Unicode 6.0 always becomes [UNK], since no vocabulary entry contains one.
+///
+/// Done here rather than with Foundation's `decomposedStringWithCanonicalMapping` for two reasons: Foundation
+/// would also decompose newer characters, and on Linux each call bridges through NSString, which made it the
+/// slowest step for non-English text. Foundation is still the source of the data: one call, the first time any
+/// text needs it, decomposes every candidate character at once.
+enum CanonicalDecomposition {
+    /// The full canonical decomposition of each Unicode 9.0 character that has one, Hangul syllables excepted
+    /// (those decompose by formula).
+    static let mappings: [UInt32: [Unicode.Scalar]] = {
+        // Every canonical decomposition lies in one of these 256-code-point blocks (the set is fixed: newer
+        // characters do not count); the exhaustive test against the reference holds this list to account.
+        let blocks: [UInt32] = [
+            0x00, 0x01, 0x02, 0x03, 0x04, 0x06, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0F, 0x10, 0x1B, 0x1E, 0x1F, 0x20, 0x21,
+            0x22, 0x23, 0x2A, 0x30, 0xF9, 0xFA, 0xFB, 0x110, 0x111, 0x113, 0x114, 0x115, 0x1D1, 0x2F8, 0x2F9, 0x2FA,
+        ]
+        // Each candidate is followed by U+0001, a starter that decomposes to itself, so the decomposed text splits
+        // back into one decomposition per candidate and nothing is reordered across candidates.
+        let separator: Unicode.Scalar = "\u{1}"
+        var candidates: [Unicode.Scalar] = []
+        var batch = ""
+        for block in blocks {
+            for value in (block << 8)..<((block + 1) << 8) {
+                guard value >= 0xC0, let scalar = Unicode.Scalar(value), BertCharacters.isKnownToNormalization(scalar) else {
+                    continue
+                }
+                candidates.append(scalar)
+                batch.unicodeScalars.append(scalar)
+                batch.unicodeScalars.append(separator)
+            }
+        }
+        var mappings: [UInt32: [Unicode.Scalar]] = [:]
+        var current: [Unicode.Scalar] = []
+        var candidate = 0
+        for scalar in batch.decomposedStringWithCanonicalMapping.unicodeScalars {
+            guard scalar == separator else {
+                current.append(scalar)
+                continue
+            }
+            if candidate < candidates.count, current != [candidates[candidate]] {
+                mappings[candidates[candidate].value] = current
+            }
+            candidate += 1
+            current.removeAll()
+        }
+        return mappings
+    }()
+
+    /// Appends the NFD of `scalars` to the emptied `output`: each character fully decomposed, then every run of
+    /// combining marks put in canonical order (stable by combining class).
+    static func decompose(_ scalars: [Unicode.Scalar], into output: inout [Unicode.Scalar]) {
+        output.removeAll(keepingCapacity: true)
+        var runStart = 0
+        var previousClass: UInt8 = 0
+        var runIsOrdered = true
+        func append(_ scalar: Unicode.Scalar) {
+            let combiningClass = Self.combiningClass(scalar)
+            if combiningClass == 0 {
+                if !runIsOrdered { Self.order(&output, from: runStart) }
+                output.append(scalar)
+                runStart = output.count
+                runIsOrdered = true
+            } else {
+                if combiningClass < previousClass { runIsOrdered = false }
+                output.append(scalar)
+            }
+            previousClass = combiningClass
+        }
+        for scalar in scalars {
+            if scalar.isASCII {
+                append(scalar)
+                continue
+            }
+            let traits = ScalarTraits(scalar)
+            if traits.contains(.hangulSyllable) {
+                // The conjoining jamo, by the Unicode standard's arithmetic (section 3.12).
+                let index = scalar.value - 0xAC00
+                let trailing = index % 28
+                append(Unicode.Scalar(0x1100 + index / 588) ?? scalar)
+                append(Unicode.Scalar(0x1161 + (index % 588) / 28) ?? scalar)
+                if trailing != 0 { append(Unicode.Scalar(0x11A7 + trailing) ?? scalar) }
+            } else if traits.contains(.decomposes), let mapping = Self.mappings[scalar.value] {
+                for part in mapping { append(part) }
+            } else {
+                append(scalar)
+            }
+        }
+        if !runIsOrdered { Self.order(&output, from: runStart) }
+    }
+
+    /// The canonical combining class the reference sees (taken as 0 for characters newer than Unicode 9.0).
+    static func combiningClass(_ scalar: Unicode.Scalar) -> UInt8 {
+        guard !scalar.isASCII, ScalarTraits(scalar).contains(.combining) else { return 0 }
+        return scalar.properties.canonicalCombiningClass.rawValue
+    }
+
+    /// Sorts the combining marks from `start` to the end by class, keeping the order of equal classes. Sorting
+    /// pairs with their positions keeps it stable whatever the sort, and n log n even for absurdly long runs.
+    private static func order(_ scalars: inout [Unicode.Scalar], from start: Int) {
+        let ordered = scalars[start...].enumerated()
+            .sorted { (Self.combiningClass($0.element), $0.offset) < (Self.combiningClass($1.element), $1.offset) }
+        scalars.replaceSubrange(start..., with: ordered.map(\.element))
+    }
+}
+
+/// What the reference's rules say about one code point, looked up in a table for the Basic Multilingual Plane
+/// (computed once per process, on first use) because asking Swift's Unicode properties several times for every
+/// character is what made non-English text slow; code points beyond it are computed each time.
+struct ScalarTraits: OptionSet, Sendable {
+    let rawValue: UInt16
+
+    static let removedByCleaning = ScalarTraits(rawValue: 1 << 0)
+    static let whitespace = ScalarTraits(rawValue: 1 << 1)
+    static let punctuation = ScalarTraits(rawValue: 1 << 2)
+    static let cjkIdeograph = ScalarTraits(rawValue: 1 << 3)
+    static let nonspacingMark = ScalarTraits(rawValue: 1 << 4)
+    static let changesWhenLowercased = ScalarTraits(rawValue: 1 << 5)
+    /// A non-zero canonical combining class, as Unicode 9.0 has it.
+    static let combining = ScalarTraits(rawValue: 1 << 6)
+    /// A canonical decomposition in `CanonicalDecomposition.mappings`.
+    static let decomposes = ScalarTraits(rawValue: 1 << 7)
+    static let hangulSyllable = ScalarTraits(rawValue: 1 << 8)
+
+    init(rawValue: UInt16) {
+        self.rawValue = rawValue
+    }
+
+    init(_ scalar: Unicode.Scalar) {
+        self = scalar.value < 0x10000 ? Self.basicPlane[Int(scalar.value)] : Self.computed(scalar)
+    }
+
+    private static let basicPlane: [ScalarTraits] = (0..<0x10000).map { value in
+        Unicode.Scalar(UInt32(value)).map(Self.computed) ?? []
+    }
+
+    static func computed(_ scalar: Unicode.Scalar) -> ScalarTraits {
+        // Most of the plane is unified ideographs and Hangul syllables, letters with no other trait (unlike the
+        // compatibility ideographs, which decompose); answering them without Swift's property lookups makes
+        // building the table several times faster.
+        switch scalar.value {
+        case 0x3400...0x4DBF, 0x4E00...0x9FFF: return .cjkIdeograph
+        case 0xAC00...0xD7A3: return .hangulSyllable
+        default: break
+        }
+        var traits: ScalarTraits = []
+        if BertCharacters.isRemovedByCleaning(scalar) { traits.insert(.removedByCleaning) }
+        if BertCharacters.isWhitespace(scalar) { traits.insert(.whitespace) }
+        if BertCharacters.isPunctuation(scalar) { traits.insert(.punctuation) }
+        if BertCharacters.isCJKIdeograph(scalar) { traits.insert(.cjkIdeograph) }
+        if BertCharacters.isNonspacingMark(scalar) { traits.insert(.nonspacingMark) }
+        if scalar.properties.changesWhenLowercased { traits.insert(.changesWhenLowercased) }
+        if BertCharacters.isKnownToNormalization(scalar) {
+            if scalar.properties.canonicalCombiningClass.rawValue != 0 { traits.insert(.combining) }
+            if CanonicalDecomposition.mappings[scalar.value] != nil { traits.insert(.decomposes) }
+        }
+        return traits
+    }
+}
+
 /// Character classes as the reference defines them, which is not always what the Unicode data built into Swift
-/// says. The reference's Rust crates for general categories (punctuation, controls, non-spacing marks) and for
-/// canonical decomposition carry Unicode 8.0 tables, while Swift carries a current Unicode. So a character
-/// assigned after 8.0 is, to the reference, unassigned: kept as is, never punctuation, never stripped, never
-/// decomposed; and the few characters whose category changed since 8.0 are listed with their 8.0 category.
-/// Checked code point by code point against the reference for all 1,112,064 code points.
+/// says. The reference's Rust crate for general categories (punctuation, controls, non-spacing marks) carries
+/// Unicode 8.0 tables, and its normalisation crate Unicode 9.0 ones, while Swift carries a current Unicode. So a
+/// character assigned after 8.0 is, to the reference, unassigned: kept as is, never punctuation, never stripped;
+/// and the few characters whose category changed since 8.0 are listed with their 8.0 category. Checked code
+/// point by code point against the reference, for all 1,112,064 code points.
 enum BertCharacters {
     /// Whether the reference's Unicode 8.0 tables know `scalar`; anything newer (or unassigned) is, to them,
     /// category Cn, which no rule below matches.
     static func isKnownToReference(_ scalar: Unicode.Scalar) -> Bool {
         guard let age = scalar.properties.age else { return false }
-        return age.major < 8 || (age.major == 8 && age.minor == 0)
+        return (age.major, age.minor) <= (8, 0)
+    }
+
+    /// Whether the reference's Unicode 9.0 normalisation tables know `scalar`.
+    static func isKnownToNormalization(_ scalar: Unicode.Scalar) -> Bool {
+        guard let age = scalar.properties.age else { return false }
+        return (age.major, age.minor) <= (9, 0)
     }
 
     /// Dropped by cleaning: NUL, U+FFFD, and "control" characters (categories Cc, Cf, Co, as of Unicode 8.0;
