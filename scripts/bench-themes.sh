@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Speed of `lodestar themes` (issue: ranked monthly epics), release build: generated answers (fixed seed, 5-30
-# words, demo vocabulary) at 10k, 20k, 50k and 100k texts; wall time and peak memory of each, and the time per
+# Speed of `lodestar themes --semantic off` (by words; scripts/bench-semantic.sh times the sentence model),
+# release build: generated answers (fixed seed, 5-30 words, demo vocabulary) at 10k, 20k, 50k and 100k texts; wall time and peak memory of each, and the time per
 # n·log2(n) so the growth can be read off (flat means n log n, rising with n means worse).
 #
 #   scripts/bench-themes.sh [ROUNDS]      (default 3; needs GNU time: apt-get install time)
@@ -19,7 +19,7 @@ for n in 10000 20000 50000 100000; do
   "$bin" bench texts --count "$n" --out "$work/texts.txt" >/dev/null
   : >"$work/times"
   for _ in $(seq "$rounds"); do
-    /usr/bin/time -f "%e %M" -a -o "$work/times" "$bin" themes "$work/texts.txt" --format json >/dev/null
+    /usr/bin/time -f "%e %M" -a -o "$work/times" "$bin" themes "$work/texts.txt" --format json --semantic off >/dev/null
   done
   sort -n "$work/times" | awk -v n="$n" '{ s[NR] = $1; if ($2 > peak) peak = $2 } END {
     m = (NR % 2) ? s[(NR + 1) / 2] : (s[NR / 2] + s[NR / 2 + 1]) / 2

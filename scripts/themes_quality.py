@@ -1,4 +1,5 @@
-"""Scores `lodestar themes` against the labelled demo answers, next to scikit-learn's TF-IDF + k-means.
+"""Scores `lodestar themes --semantic off` (by words) against the labelled demo answers, next to scikit-learn's
+TF-IDF + k-means (scripts/semantic_quality.py scores the sentence model).
 
 Usage: python3 scripts/themes_quality.py LODESTAR_BINARY LABELLED_TSV
 Prints NMI and ARI (against the theme labels) for lodestar with the true number of clusters and without it, and
@@ -15,7 +16,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 
 def lodestar(binary, path, clusters=None):
-    command = [binary, "themes", path, "--format", "json"] + (["--clusters", str(clusters)] if clusters else [])
+    command = [binary, "themes", path, "--format", "json", "--semantic", "off"] + (["--clusters", str(clusters)] if clusters else [])
     output = subprocess.run(command, check=True, capture_output=True).stdout
     return output, [json.loads(line)["cluster"] for line in output.splitlines()]
 
