@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Speed of `lodestar themes --semantic off` (by words; scripts/bench-semantic.sh times the sentence model),
-# release build: generated answers (fixed seed, 5-30 words, demo vocabulary) at 10k, 20k, 50k and 100k texts; wall time and peak memory of each, and the time per
-# n·log2(n) so the growth can be read off (flat means n log n, rising with n means worse).
+# release build: generated answers (fixed seed, 5-30 words, demo vocabulary) at 10k, 20k, 50k and 100k texts;
+# wall time and peak memory of each, and the time per n·log2(n) so the growth can be read off (flat means
+# n log n, rising with n means worse).
 #
 #   scripts/bench-themes.sh [ROUNDS]      (default 3; needs GNU time: apt-get install time)
 set -euo pipefail
