@@ -102,6 +102,17 @@ struct SemanticCLITests {
         #expect(clusters[0] != clusters[4])
     }
 
+    @Test func epicsGenerateGroupsTheMonthsAnswersByMeaning() throws {
+        let demo = try self.cli.run(["demo", "--no-serve"])
+        #expect(demo.status == 0, "\(demo.err)")
+        let result = try self.cli.run(["epics", "generate", "--force", "--semantic", "on", "--format", "json"])
+        #expect(result.status == 0, "\(result.err)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
+        let epics = try #require(object["epics"] as? [[String: Any]])
+        #expect(epics.count == 5)
+        #expect(epics.allSatisfy { ($0["title"] as? String)?.isEmpty == false })
+    }
+
     @Test func epicsGenerateOnWithABrokenModelChangesNothing() throws {
         let demo = try self.cli.run(["demo", "--no-serve"])
         #expect(demo.status == 0, "\(demo.err)")

@@ -55,3 +55,26 @@ struct ThemesByMeaningTests {
         #expect(try Themes.find(in: Self.texts, meaning: meaning) == Themes.find(in: Self.texts, meaning: meaning))
     }
 }
+
+/// Gives each text a vector from its letters: the same text, the same vector, whatever it is embedded with.
+struct LetterEmbedder: TextEmbedder {
+    func meaning(of texts: [String]) -> MeaningVectors {
+        var values: [Float] = []
+        for text in texts {
+            var row = [Float](repeating: 0.01, count: 8)
+            for scalar in text.unicodeScalars { row[Int(scalar.value % 8)] += 1 }
+            let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            values += row.map { $0 / norm }
+        }
+        return MeaningVectors(dimensions: 8, values: values, truncated: texts.map { $0.count > 20 })
+    }
+}
+
+struct PrecomputedMeaningTests {
+    @Test func givesWhatTheEmbedderGivesForKnownAndLateTexts() {
+        let embedder = LetterEmbedder()
+        let precomputed = PrecomputedMeaning(texts: ["slow builds", "stale docs", "slow builds"], embedder: embedder)
+        let asked = ["stale docs", "a late answer that arrived after", "slow builds", "stale docs"]
+        #expect(precomputed.meaning(of: asked) == embedder.meaning(of: asked))
+    }
+}

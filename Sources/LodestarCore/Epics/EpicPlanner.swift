@@ -87,6 +87,15 @@ public enum EpicPlanner {
         return needs + strengths
     }
 
+    /// Every text `plan` groups: the trimmed, non-empty answers to the best, worst and change questions.
+    public static func texts(of responses: [StoredResponse]) -> [String] {
+        responses.flatMap { response in
+            [Self.worstQuestion, Self.changeQuestion, Self.bestQuestion].compactMap { question in
+                response.texts[question]?.trimmed.nilIfEmpty
+            }
+        }
+    }
+
     static func themes(of questions: [String], kind: ThemeKind, input: Input, ratings: RatingMeans) -> [PlannedTheme] {
         var refs: [AnswerRef] = []
         var texts: [String] = []

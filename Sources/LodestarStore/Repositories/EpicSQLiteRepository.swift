@@ -13,7 +13,17 @@ public struct EpicSQLiteRepository: EpicRepository {
     public func generate(
         month: Month, top: Int, delivery: DeliverySignals, force: Bool, actor: String, embedder: (any TextEmbedder)?
     ) async throws -> GeneratedEpics {
-        try await self.database.writer.write { db in
+        // The answers are embedded before the write transaction, which would otherwise hold the database's write
+        // lock (and keep new answers waiting) for as long as the model runs.
+        var precomputed: PrecomputedMeaning?
+        if let embedder {
+            let responses = try await self.database.writer.read { db in
+                try RoundRecord.all().filter(month: month).fetchOne(db)?.id.map { try ResponseSQLiteRepository.responses(db, roundId: $0) } ?? []
+            }
+            precomputed = PrecomputedMeaning(texts: EpicPlanner.texts(of: responses), embedder: embedder)
+        }
+        let embedder = precomputed
+        return try await self.database.writer.write { db in
             guard let round = try RoundRecord.all().filter(month: month).fetchOne(db), let roundId = round.id else {
                 return GeneratedEpics(responses: 0, themes: 0, epics: 0)
             }
