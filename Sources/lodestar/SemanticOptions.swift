@@ -27,14 +27,16 @@ struct SemanticOptions: ParsableArguments {
     )
     var model: String?
 
+    /// How to make the model findable, for the messages that say it was not found.
+    static let advice = "pass --model DIR, set \(ModelLocation.environmentVariable), or `\(ModelLocation.installHint)`"
+
     /// The sentence encoder to use, or nil for words only. Under `auto`, a missing or broken model is one line
     /// on standard error and the lexical path; under `on` it is an error naming the file.
     func encoder() throws -> SentenceEncoder? {
         guard self.semantic != .off else { return nil }
         guard let folder = ModelLocation.find(named: self.model) else {
-            let advice = "pass --model DIR, set \(ModelLocation.environmentVariable), or `\(ModelLocation.installHint)`"
-            if self.semantic == .on { throw CLIError("--semantic on: no sentence model found: \(advice)") }
-            printError("note: themes by words only (no sentence model found; for themes by meaning, \(advice))")
+            if self.semantic == .on { throw CLIError("--semantic on: no sentence model found: \(Self.advice)") }
+            printError("note: themes by words only (no sentence model found; for themes by meaning, \(Self.advice))")
             return nil
         }
         do {

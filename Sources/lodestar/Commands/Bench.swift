@@ -134,7 +134,7 @@ extension Bench {
         func run() throws {
             let texts = Texts.generated(count: self.count, seed: self.seed)
             guard let folder = ModelLocation.find(named: self.model) else {
-                throw CLIError("no sentence model found: pass --model DIR, set \(ModelLocation.environmentVariable), or `\(ModelLocation.installHint)`")
+                throw CLIError("no sentence model found: \(SemanticOptions.advice)")
             }
             let started = ContinuousClock.now
             let encoder: SentenceEncoder
