@@ -34,12 +34,12 @@ struct ThemesByMeaningTests {
         }
     }
 
-    @Test func joinsWordsAndMeaningIntoRowsOfLengthOne() {
+    @Test func joinsWordTopicsAndMeaningIntoRowsOfLengthOne() {
         let words = TextVectors(texts: Self.texts)
-        let joined = words.joined(with: Self.meaning([0, 0, 0, 1, 1, 1]), meaningWeight: 0.5)
-        #expect(joined.count == words.count)
-        for text in 0..<joined.count {
-            let norm = joined.row(text).reduce(Float(0)) { $0 + joined.weights[$1] * joined.weights[$1] }
+        let rows = Themes.rows(words: words, meaning: Self.meaning([0, 0, 0, 1, 1, 1]), usable: Array(0..<words.count))
+        #expect(rows.count == words.count)
+        for text in 0..<rows.count {
+            let norm = rows.row(text).reduce(Float(0)) { $0 + $1 * $1 }
             #expect(abs(norm - 1) < 1e-5)
         }
     }

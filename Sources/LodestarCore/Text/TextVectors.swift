@@ -72,40 +72,6 @@ public struct TextVectors: Sendable {
     }
 }
 
-extension TextVectors {
-    /// These word vectors side by side with meaning vectors, for clustering: each row is the word row scaled by
-    /// √(1 − `meaningWeight`) followed by the meaning row scaled by √`meaningWeight`, so the row keeps length 1 and
-    /// a dot product is the weighted mix of the two cosine similarities. The meaning dimensions are terms numbered
-    /// after the words (named "~0", "~1"…); rows without words stay empty, as they are for the words alone.
-    public func joined(with meaning: MeaningVectors, meaningWeight: Float) -> TextVectors {
-        precondition(meaning.count == self.count, "one meaning row a text")
-        var joined = TextVectors()
-        joined.terms = self.terms + (0..<meaning.dimensions).map { "~\($0)" }
-        joined.idf = self.idf + Array(repeating: 1, count: meaning.dimensions)
-        joined.surfaceForms = self.surfaceForms
-        let (wordScale, meaningScale) = ((1 - meaningWeight).squareRoot(), meaningWeight.squareRoot())
-        let first = Int32(self.terms.count)
-        joined.termNumbers.reserveCapacity(self.termNumbers.count + self.count * meaning.dimensions)
-        joined.weights.reserveCapacity(joined.termNumbers.capacity)
-        for text in 0..<self.count {
-            let row = self.row(text)
-            if !row.isEmpty {
-                joined.termNumbers += self.termNumbers[row]
-                joined.weights += self.weights[row].map { $0 * wordScale }
-                let start = text * meaning.dimensions
-                for dimension in 0..<meaning.dimensions {
-                    joined.termNumbers.append(first + Int32(dimension))
-                    joined.weights.append(meaning.values[start + dimension] * meaningScale)
-                }
-            }
-            joined.offsets.append(joined.termNumbers.count)
-        }
-        return joined
-    }
-
-    private init() {}
-}
-
 /// Stems each distinct word once: answers repeat their words a great deal.
 struct StemCache {
     var stems: [String: String] = [:]
