@@ -1,3 +1,5 @@
+import Foundation
+
 /// A clustering of the usable texts, by position among them.
 struct ClusterResult: Sendable {
     var clusters: Int
@@ -33,22 +35,31 @@ enum DenseKMeans {
         var assignment = Array(repeating: -1, count: n)
         var similarity = Array(repeating: Float(0), count: n)
         for _ in 0..<maxIterations {
-            var changed = 0
+            let previous = assignment
             rows.values.withUnsafeBufferPointer { values in
                 centres.withUnsafeBufferPointer { centres in
-                    for row in 0..<n {
-                        let vector = values.baseAddress! + row * d
-                        var (best, bestScore) = (0, -Float.infinity)
-                        for cluster in 0..<k {
-                            let score = DenseRows.dot(vector, centres.baseAddress! + cluster * d, d)
-                            if score > bestScore { (best, bestScore) = (cluster, score) }
+                    assignment.withUnsafeMutableBufferPointer { assignment in
+                        similarity.withUnsafeMutableBufferPointer { similarity in
+                            // Rows are independent: shared out over the cores in fixed chunks, so the result does
+                            // not depend on how many there are.
+                            let (assignment, similarity) = (assignment, similarity)
+                            Parallel.chunks(of: n) { range in
+                                for row in range {
+                                    let vector = values.baseAddress! + row * d
+                                    var (best, bestScore) = (0, -Float.infinity)
+                                    for cluster in 0..<k {
+                                        let score = DenseRows.dot(vector, centres.baseAddress! + cluster * d, d)
+                                        if score > bestScore { (best, bestScore) = (cluster, score) }
+                                    }
+                                    assignment[row] = best
+                                    similarity[row] = bestScore
+                                }
+                            }
                         }
-                        if assignment[row] != best { changed += 1 }
-                        assignment[row] = best
-                        similarity[row] = bestScore
                     }
                 }
             }
+            let changed = zip(previous, assignment).reduce(0) { $0 + ($1.0 == $1.1 ? 0 : 1) }
             // Done when (almost) nobody moves.
             guard changed > n / 500 else { break }
             var sums = Array(repeating: Float(0), count: k * d)
@@ -99,5 +110,22 @@ enum DenseKMeans {
             }
         }
         return chosen
+    }
+}
+
+/// Work over a range of rows shared among the cores, in chunks fixed by the range alone.
+enum Parallel {
+    static let chunk = 256
+
+    static func chunks(of count: Int, _ body: (Range<Int>) -> Void) {
+        let pieces = (count + Self.chunk - 1) / Self.chunk
+        guard pieces > 1 else { return body(0..<count) }
+        withoutActuallyEscaping(body) { body in
+            // The callers write disjoint rows of buffers they own for the duration of the call.
+            nonisolated(unsafe) let body = body
+            DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+                body((piece * Self.chunk)..<min(count, (piece + 1) * Self.chunk))
+            }
+        }
     }
 }

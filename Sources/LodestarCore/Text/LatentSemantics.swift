@@ -14,7 +14,7 @@ enum LatentSemantics {
     static let textsPerDimension = 5
     /// Extra random directions that make the strongest ones come out accurately.
     static let oversampling = 10
-    static let powerIterations = 3
+    static let powerIterations = 2
 
     /// The word rows of `texts` (indices into `vectors`), projected and normalised.
     static func project(_ vectors: TextVectors, texts: [Int], seed: UInt64) -> DenseRows {
@@ -49,13 +49,22 @@ enum LatentSemantics {
         let (values, vectorsByColumn) = SymmetricEigen.decompose(gram, size: width)
         let order = values.indices.sorted { (values[$0], $1) > (values[$1], $0) }.prefix(dimensions)
 
-        var projected = DenseRows(dimensions: dimensions, count: n)
+        // The rows' coordinates: Q times the chosen eigenvectors, each scaled by its singular value.
+        var turn = Array(repeating: Float(0), count: width * dimensions)
         for (column, eigen) in order.enumerated() {
             let scale = max(0, values[eigen]).squareRoot()
+            for j in 0..<width { turn[j * dimensions + column] = Float(vectorsByColumn[j * width + eigen] * scale) }
+        }
+        var projected = DenseRows(dimensions: dimensions, count: n)
+        projected.values.withUnsafeMutableBufferPointer { output in
             for row in 0..<n {
-                var sum = 0.0
-                for j in 0..<width { sum += Double(basis[row * width + j]) * vectorsByColumn[j * width + eigen] }
-                projected.values[row * dimensions + column] = Float(sum * scale)
+                let out = output.baseAddress! + row * dimensions
+                for j in 0..<width {
+                    let factor = basis[row * width + j]
+                    guard factor != 0 else { continue }
+                    let source = turn.withUnsafeBufferPointer { $0.baseAddress! + j * dimensions }
+                    for column in 0..<dimensions { out[column] += factor * source[column] }
+                }
             }
         }
         projected.normalise()

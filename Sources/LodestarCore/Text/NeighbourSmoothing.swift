@@ -1,3 +1,5 @@
+import Foundation
+
 /// Each row pulled halfway towards the mean of its nearest neighbours, then scaled back to length 1. A short
 /// answer ("CI. Just CI.") says little on its own; its neighbours say what it is about, and k-means then sees
 /// tighter, rounder groups. This is the step that most raised the development figures, with and without the
@@ -20,7 +22,7 @@ enum NeighbourSmoothing {
             candidates = { _ in all }
         } else {
             let groups = Int(Double(n).squareRoot().rounded())
-            let coarse = DenseKMeans.run(rows, k: groups, seed: 7, maxIterations: 8)
+            let coarse = DenseKMeans.run(rows, k: groups, seed: 7, maxIterations: 4)
             var members = Array(repeating: [Int](), count: groups)
             for (row, group) in coarse.assignment.enumerated() { members[group].append(row) }
             var centres = DenseRows(dimensions: rows.dimensions, count: groups)
@@ -44,22 +46,27 @@ enum NeighbourSmoothing {
         var smoothed = DenseRows(dimensions: rows.dimensions, count: n)
         let d = rows.dimensions
         rows.values.withUnsafeBufferPointer { values in
-            for row in 0..<n {
-                let vector = values.baseAddress! + row * d
-                // The best few, kept sorted by similarity (ties by row number), without sorting every candidate.
-                var best: [(similarity: Float, row: Int)] = []
-                for other in candidates(row) where other != row {
-                    let similarity = DenseRows.dot(vector, values.baseAddress! + other * d, d)
-                    if best.count == Self.neighbours, let last = best.last, (similarity, last.row) <= (last.similarity, other) { continue }
-                    let place = best.firstIndex { (similarity, $0.row) > ($0.similarity, other) } ?? best.count
-                    best.insert((similarity, other), at: place)
-                    if best.count > Self.neighbours { best.removeLast() }
-                }
-                let share = (1 - Self.ownWeight) / Float(max(1, best.count))
-                for dimension in 0..<d {
-                    var value = Self.ownWeight * vector[dimension]
-                    for neighbour in best { value += share * values[neighbour.row * d + dimension] }
-                    smoothed.values[row * d + dimension] = value
+            smoothed.values.withUnsafeMutableBufferPointer { output in
+                let output = output
+                Parallel.chunks(of: n) { range in
+                    for row in range {
+                        let vector = values.baseAddress! + row * d
+                        // The best few, kept sorted by similarity (ties by row number), without sorting every candidate.
+                        var best: [(similarity: Float, row: Int)] = []
+                        for other in candidates(row) where other != row {
+                            let similarity = DenseRows.dot(vector, values.baseAddress! + other * d, d)
+                            if best.count == Self.neighbours, let last = best.last, (similarity, last.row) <= (last.similarity, other) { continue }
+                            let place = best.firstIndex { (similarity, $0.row) > ($0.similarity, other) } ?? best.count
+                            best.insert((similarity, other), at: place)
+                            if best.count > Self.neighbours { best.removeLast() }
+                        }
+                        let share = (1 - Self.ownWeight) / Float(max(1, best.count))
+                        for dimension in 0..<d {
+                            var value = Self.ownWeight * vector[dimension]
+                            for neighbour in best { value += share * values[neighbour.row * d + dimension] }
+                            output[row * d + dimension] = value
+                        }
+                    }
                 }
             }
         }

@@ -52,7 +52,7 @@ public struct Themes: Sendable, Equatable {
     /// How much the meaning vectors count against the word topics when both are given (0: words only, 1: meaning
     /// only). Chosen on the development sets (README, "How themes are found"): the sentence model carries most of
     /// what answers mean; the words keep apart answers it finds alike only because they share a tone.
-    public static let meaningWeight: Float = 0.75
+    public static let meaningWeight: Float = 0.85
 
     /// When the count is not given: about the square root of half the texts, and never more than this many. A
     /// month with more themes than a lead can read in one sitting is not a plan.
@@ -79,7 +79,7 @@ public struct Themes: Sendable, Equatable {
         guard !usable.isEmpty else { return Themes(assignments: Array(repeating: 0, count: texts.count), themes: []) }
         let k = clusters ?? min(usable.count, max(1, min(Self.maxChosenCount, Int((Double(usable.count) / 2).squareRoot().rounded()))))
         let rows = NeighbourSmoothing.smoothed(Self.rows(words: words, meaning: meaning, usable: usable))
-        let restarts = usable.count <= 2_000 ? 10 : usable.count <= 20_000 ? 3 : 1
+        let restarts = usable.count <= 2_000 ? 10 : usable.count <= 5_000 ? 4 : 2
         let result = DenseKMeans.best(rows, k: k, restarts: restarts, seed: 2026)
         return Self.numbered(result, texts: texts, words: words, usable: usable, dropSmall: clusters == nil)
     }
