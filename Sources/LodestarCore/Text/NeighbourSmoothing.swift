@@ -12,6 +12,7 @@ enum NeighbourSmoothing {
     /// nearest coarse groups (a k-means of about √n groups), which keeps 20,000 texts well under a second.
     static let exactLimit = 2_000
     static let coarseProbes = 3
+    static let maxCandidates = 600
 
     static func smoothed(_ rows: DenseRows) -> DenseRows {
         let n = rows.count
@@ -40,7 +41,8 @@ enum NeighbourSmoothing {
                         }
                     })
                 }.sorted { ($0.1, $1.0) > ($1.1, $0.0) }.prefix(Self.coarseProbes)
-                return nearest.flatMap { members[$0.0] }
+                // Coarse groups come out uneven; a cap keeps one huge group from making the search quadratic.
+                return Array(nearest.lazy.flatMap { members[$0.0] }.prefix(Self.maxCandidates))
             }
         }
         var smoothed = DenseRows(dimensions: rows.dimensions, count: n)

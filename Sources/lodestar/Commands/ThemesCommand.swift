@@ -10,7 +10,7 @@ struct ThemesCommand: ParsableCommand {
         commandName: "themes",
         abstract: "Group texts (one a line) into themes, by their words and (with the sentence model) their meaning.",
         discussion: """
-            With --format json, prints one object per input line, in order: {"line": 1, "cluster": 3, "label": "slow ci \
+            With --format json, prints one object per input line, in order: {"line": 1, "cluster": 3, "label": "Slow CI \
             pipelines"}. Lines without words, and lines far from every group, are cluster 0, "other". The same input \
             always gives the same output. With the sentence model (--semantic), answers that say the same thing in \
             different words ("waiting on CI", "more runners please") land together; labels still come from words. \
@@ -77,10 +77,14 @@ struct ThemesCommand: ParsableCommand {
 
     /// How the themes were found, and the lines the sentence model saw only the start of.
     static func explanation(encoder: SentenceEncoder?, cut: [Int]) -> String {
-        guard let encoder else { return "Grouped by words (TF-IDF over stemmed words and word pairs, spherical k-means)." }
+        guard let encoder else {
+            return "Grouped by words: TF-IDF over stemmed words and word pairs, its latent topics (LSA), each answer pulled towards its "
+                + "five nearest neighbours, spherical k-means; titles are phrases from the groups' own answers."
+        }
         var text = """
-            Grouped by meaning and words: sentence embeddings from the model in \(encoder.folder.path), weighted \
-            \(Themes.meaningWeight), next to TF-IDF over stemmed words; labels are the groups' most distinctive words.
+            Grouped by meaning and words: sentence embeddings from the model in \(encoder.folder.path), centred and weighted \
+            \(Themes.meaningWeight), beside the latent topics (LSA) of TF-IDF over stemmed words; each answer pulled towards its \
+            five nearest neighbours; spherical k-means. Titles are phrases from the groups' own answers.
             """
         if !cut.isEmpty {
             let listed = cut.prefix(20).map { "\($0 + 1)" }.joined(separator: ", ") + (cut.count > 20 ? "…" : "")
