@@ -81,14 +81,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "LodestarCoreTests", dependencies: ["LodestarCore"]),
-        .testTarget(name: "LodestarEmbeddingsTests", dependencies: ["LodestarCore", "LodestarEmbeddings"]),
+        // What the tests share: running a child process (both pipes read at once, EINTR retried), a storm of
+        // signals to interrupt reads with, and the sentence model with its one banner when it is missing.
+        .target(name: "LodestarTestSupport", dependencies: ["LodestarCore", "LodestarEmbeddings"], path: "Tests/LodestarTestSupport"),
+        .testTarget(name: "LodestarCoreTests", dependencies: ["LodestarCore", "LodestarTestSupport"]),
+        .testTarget(name: "LodestarEmbeddingsTests", dependencies: ["LodestarCore", "LodestarEmbeddings", "LodestarTestSupport"]),
         .testTarget(name: "LodestarReportTests", dependencies: ["LodestarCore", "LodestarReport"]),
         .testTarget(
             name: "LodestarStoreTests",
             dependencies: ["LodestarCore", "LodestarStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "LodestarCLITests", dependencies: ["lodestar"]),
+        .testTarget(name: "LodestarCLITests", dependencies: ["lodestar", "LodestarCore", "LodestarTestSupport"]),
         .testTarget(
             name: "LodestarServerTests",
             dependencies: [

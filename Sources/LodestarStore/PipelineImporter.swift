@@ -303,7 +303,8 @@ struct LineDecoder {
     }
 }
 
-/// Reads a file in large chunks and hands out its lines as byte buffers, without copying them into Strings.
+/// Reads a file in large chunks and hands out its lines as byte buffers, without copying them into Strings. It reads
+/// the descriptor itself so that a signal arriving mid-read (standard input from a pipe) is retried, not an error.
 struct LineReader {
     let handle: FileHandle
     let chunkSize = 1 << 20
@@ -312,7 +313,7 @@ struct LineReader {
         var carry: [UInt8] = []
         var number = 0
         while true {
-            let chunk = try self.handle.read(upToCount: self.chunkSize) ?? Data()
+            let chunk = try FileDescriptorReader(self.handle.fileDescriptor).read(upTo: self.chunkSize)
             if chunk.isEmpty { break }
             var bytes = carry
             bytes.append(contentsOf: chunk)

@@ -1,4 +1,5 @@
 import Foundation
+import LodestarTestSupport
 import Testing
 
 /// Runs the built `lodestar` binary as a user would, in a scratch folder with its own database.
@@ -30,24 +31,17 @@ struct CLI {
         let err: String
     }
 
+    /// Runs lodestar with `arguments` (and `--db` unless `withDB` is false or it asks for help). Both outputs are read
+    /// at once and a signal mid-read is retried (see `ChildProcess`), so a chatty child or a SIGCHLD cannot hang or
+    /// crash the test run.
     @discardableResult
     func run(_ arguments: [String], environment: [String: String] = [:], withDB: Bool = true) throws -> Result {
-        let process = Process()
-        process.executableURL = Self.binary
         let needsDB = withDB && !["--help"].contains(arguments.last ?? "")
-        process.arguments = arguments + (needsDB ? ["--db", self.db] : [])
-        process.currentDirectoryURL = self.folder
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self), err: String(decoding: errData, as: UTF8.self))
+        let output = try ChildProcess.run(
+            Self.binary, arguments: arguments + (needsDB ? ["--db", self.db] : []),
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, currentDirectory: self.folder
+        )
+        return Result(status: output.status, out: String(decoding: output.out, as: UTF8.self), err: String(decoding: output.err, as: UTF8.self))
     }
 }
 

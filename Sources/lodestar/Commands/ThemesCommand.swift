@@ -40,7 +40,11 @@ struct ThemesCommand: ParsableCommand {
     func run() throws {
         let data: Data
         if self.file == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
+            do {
+                data = try FileDescriptorReader(STDIN_FILENO).readToEnd()
+            } catch {
+                throw CLIError("standard input: \(error)")
+            }
         } else {
             guard let contents = FileManager.default.contents(atPath: self.file) else { throw CLIError("\(self.file): cannot read the file") }
             data = contents
