@@ -179,6 +179,24 @@ struct GitLabWebhookTests: WebhookTesting {
         #expect(outcome == .events([.incident(incident)]))
     }
 
+    @Test func incidentSentWithAnIssuesHeaderIsReadByItsObjectKind() throws {
+        // As a Four Keys-style sender posts it: `X-Gitlab-Event: issues`, GitLab's own issue body.
+        let body = #"""
+            {"object_kind": "issue", "event_type": "issue",
+             "project": {"id": 1, "name": "Gitlab Test", "path_with_namespace": "gitlabhq/gitlab-test"},
+             "object_attributes": {"iid": 23, "title": "Checkout returns 502", "action": "open", "state": "opened",
+               "description": "Rolled back.\nroot cause: 3f9a2c1d", "created_at": "2026-11-02 09:00:00 UTC"},
+             "labels": [{"id": 206, "title": "Incident"}]}
+            """#
+        let incidents = try self.incidents(try self.outcome("issues", body))
+        #expect(incidents.map(\.id) == ["gitlab-issue-1#23"])
+        #expect(incidents.map(\.rootCauseSHA) == ["3f9a2c1d"])
+    }
+
+    @Test func tagPushIsIgnoredByItsKind() throws {
+        #expect(try self.outcome("Tag Push Hook", #"{"object_kind": "tag_push", "ref": "refs/tags/v1"}"#) == .ignored("GitLab event tag_push is not used (tags ship nothing; deployments and pushes do)"))
+    }
+
     @Test func closingAnIncidentResolvesItAtClosedAt() throws {
         let body = Self.issue(action: "close", state: "closed", closedAt: #""2026-11-02 11:30:00 UTC""#)
         #expect(try self.incidents(try self.outcome("Issue Hook", body)).map(\.resolvedAt) == [self.date("2026-11-02T11:30:00Z")])
@@ -224,9 +242,17 @@ struct GitLabWebhookTests: WebhookTesting {
 
     // MARK: - Anything else
 
-    @Test(arguments: ["Tag Push Hook", "Note Hook", "Job Hook", ""])
-    func unusedEventIsIgnored(_ event: String) throws {
-        #expect(try self.outcome(event, Self.push) == .ignored("GitLab event \(event.isEmpty ? "(none)" : event) is not used"))
+    @Test(arguments: [("Note Hook", "note"), ("Job Hook", "build"), ("", "wiki_page")])
+    func unusedEventIsIgnoredByItsObjectKind(_ event: String, kind: String) throws {
+        #expect(try self.outcome(event, #"{"object_kind": "\#(kind)"}"#) == .ignored("GitLab event \(kind) is not used"))
+    }
+
+    @Test func pushBodyUnderAnotherHeaderIsStillAPush() throws {
+        #expect(try self.changes(try self.outcome("Job Hook", Self.push)).count == 2)
+    }
+
+    @Test func bodyWithoutAKindAndNoHeaderIsIgnored() throws {
+        #expect(try self.outcome("", "{}") == .ignored("GitLab event (none) is not used"))
     }
 
     @Test func malformedJSONIsRefused() {

@@ -7,33 +7,37 @@ import Foundation
 /// a needed field that is missing, or a time that cannot be read, is a `WebhookError` naming the field's path.
 /// GitLab writes most times as `2026-11-02 10:15:00 UTC` or `2026-11-02 10:15:00 +0100`; ISO 8601 and epoch seconds work too.
 public enum GitLabWebhook {
-    /// `event` is the X-Gitlab-Event header value ("Push Hook", "Merge Request Hook", "Deployment Hook", "Pipeline Hook",
-    /// "Issue Hook"…); a "System Hook" delivery is read by its `object_kind`.
+    /// Dispatches on the body's `object_kind`, which every GitLab payload (project hooks and system hooks alike) carries;
+    /// `event`, the X-Gitlab-Event header ("Push Hook", "Issue Hook", "System Hook", or a sender's own spelling such as
+    /// "issues"), is only a hint, read when the body names no kind.
     public static func outcome(event: String, body: Data, options: WebhookOptions) throws(WebhookError) -> WebhookOutcome {
-        var kind = self.kind(of: event)
-        if kind == "system" {
-            let envelope = try WebhookDecoding.decode(Envelope.self, from: body, convertSnakeCase: true, keys: .snakeCase)
-            kind = self.kind(of: envelope.objectKind.nonEmpty ?? envelope.eventName.nonEmpty ?? "")
-        }
+        let envelope = try WebhookDecoding.decode(Envelope.self, from: body, convertSnakeCase: true, keys: .snakeCase)
+        let named = envelope.objectKind.nonEmpty ?? envelope.eventName.nonEmpty
+        let kind = self.kind(of: named ?? event)
         switch kind {
         case "push": return try self.push(try WebhookDecoding.decode(PushHook.self, from: body, convertSnakeCase: true, keys: .snakeCase))
         case "merge_request": return try self.mergeRequest(try WebhookDecoding.decode(MergeRequestHook.self, from: body, convertSnakeCase: true, keys: .snakeCase))
         case "deployment": return try self.deployment(try WebhookDecoding.decode(DeploymentHook.self, from: body, convertSnakeCase: true, keys: .snakeCase))
         case "pipeline": return try self.pipeline(try WebhookDecoding.decode(PipelineHook.self, from: body, convertSnakeCase: true, keys: .snakeCase), options: options)
         case "issue": return try self.issue(try WebhookDecoding.decode(IssueHook.self, from: body, convertSnakeCase: true, keys: .snakeCase), options: options)
-        default: return .ignored("GitLab event \(event.isEmpty ? "(none)" : event) is not used")
+        case "tag_push": return .ignored("GitLab event tag_push is not used (tags ship nothing; deployments and pushes do)")
+        default:
+            let name = (named ?? event).trimmingCharacters(in: .whitespaces)
+            return .ignored("GitLab event \(name.isEmpty ? "(none)" : name) is not used")
         }
     }
 
-    /// The hook an X-Gitlab-Event header names, or that a system hook's `object_kind` names.
-    private static func kind(of name: String) -> String {
+    /// The hook a body's `object_kind` names, or an X-Gitlab-Event header in GitLab's or a look-alike sender's spelling.
+    static func kind(of name: String) -> String {
         switch name.trimmingCharacters(in: .whitespaces).lowercased() {
-        case "push hook", "push": return "push"
-        case "merge request hook", "merge_request": return "merge_request"
-        case "deployment hook", "deployment": return "deployment"
-        case "pipeline hook", "pipeline": return "pipeline"
-        case "issue hook", "confidential issue hook", "work item hook", "issue", "work_item": return "issue"
-        case "system hook": return "system"
+        case "push hook", "push", "push_hook", "pushes": return "push"
+        case "tag push hook", "tag_push", "tag_push_hook", "tag push": return "tag_push"
+        case "merge request hook", "merge_request", "merge_requests", "merge request", "merge_request_hook": return "merge_request"
+        case "deployment hook", "deployment", "deployments", "deployment_hook": return "deployment"
+        case "pipeline hook", "pipeline", "pipelines", "pipeline_hook": return "pipeline"
+        case "issue hook", "confidential issue hook", "work item hook", "confidential work item hook", "issue", "issues", "issue_hook",
+            "confidential_issue", "work_item", "work_items", "work item":
+            return "issue"
         default: return ""
         }
     }
