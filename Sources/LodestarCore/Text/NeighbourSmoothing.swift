@@ -13,10 +13,13 @@ enum NeighbourSmoothing {
     static let exactLimit = 2_000
     static let coarseProbes = 3
     static let maxCandidates = 600
+    /// Above this many rows the step is skipped: it would cost more than the rest of the grouping together, and so
+    /// many texts have neighbours enough of their own.
+    static let largest = 10_000
 
     static func smoothed(_ rows: DenseRows) -> DenseRows {
         let n = rows.count
-        guard n > Self.neighbours else { return rows }
+        guard n > Self.neighbours, n <= Self.largest else { return rows }
         let candidates: (Int) -> [Int]
         if n <= Self.exactLimit {
             let all = Array(0..<n)

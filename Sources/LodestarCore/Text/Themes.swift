@@ -79,7 +79,7 @@ public struct Themes: Sendable, Equatable {
         guard !usable.isEmpty else { return Themes(assignments: Array(repeating: 0, count: texts.count), themes: []) }
         let k = clusters ?? min(usable.count, max(1, min(Self.maxChosenCount, Int((Double(usable.count) / 2).squareRoot().rounded()))))
         let rows = NeighbourSmoothing.smoothed(Self.rows(words: words, meaning: meaning, usable: usable))
-        let restarts = usable.count <= 2_000 ? 10 : usable.count <= 5_000 ? 4 : 2
+        let restarts = usable.count <= 2_000 ? 10 : usable.count <= 5_000 ? 4 : usable.count <= 20_000 ? 2 : 1
         let result = DenseKMeans.best(rows, k: k, restarts: restarts, seed: 2026)
         return Self.numbered(result, texts: texts, words: words, usable: usable, dropSmall: clusters == nil)
     }
