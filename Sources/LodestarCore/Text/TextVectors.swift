@@ -15,8 +15,6 @@ public struct TextVectors: Sendable {
     public private(set) var offsets: [Int] = [0]
     public private(set) var termNumbers: [Int32] = []
     public private(set) var weights: [Float] = []
-    /// For each stem, the word it most often came from, to write labels people can read.
-    public private(set) var surfaceForms: [String: String] = [:]
 
     public var count: Int { self.offsets.count - 1 }
 
@@ -24,17 +22,10 @@ public struct TextVectors: Sendable {
 
     public init(texts: [String]) {
         var stems = StemCache()
-        var surfaceCounts: [String: [String: Int]] = [:]
         let stemmedTexts: [(words: [String], stems: [String])] = texts.map { text in
             let words = Tokenizer.terms(text).filter { !StopWords.contains($0) }
-            let stemmed = words.map { word in
-                let stem = stems.stem(word)
-                surfaceCounts[stem, default: [:]][word, default: 0] += 1
-                return stem
-            }
-            return (words, stemmed)
+            return (words, words.map { stems.stem($0) })
         }
-        self.surfaceForms = surfaceCounts.mapValues { counts in counts.max { ($0.value, $1.key) < ($1.value, $0.key) }!.key }
         let minimum = texts.count >= 20 ? 2 : 1
         let typos = minimum > 1 ? TypoFolding(stemmed: stemmedTexts.map(\.stems)).replacements : [:]
         let documents: [[String]] = stemmedTexts.map { words, stemmed in
