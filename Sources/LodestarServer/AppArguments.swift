@@ -12,7 +12,7 @@ public protocol AppArguments: Sendable {
     /// A resources folder to use instead of the one beside the binary.
     var resourcesPath: String? { get }
     /// Webhook secrets and rules.
-    var pipelineSettings: PipelineSettings { get }
+    var pipelineSettings: PipelineSettings { get throws }
     /// The folder `report publish` writes to, served at /reports/.
     var reportsPath: String { get }
     /// The bearer token of admin endpoints (`LODESTAR_ADMIN_TOKEN`); nil closes them.
@@ -23,7 +23,9 @@ public protocol AppArguments: Sendable {
 
 extension AppArguments {
     /// From the process environment unless a caller provides its own.
-    public var pipelineSettings: PipelineSettings { PipelineSettings(environment: ProcessInfo.processInfo.environment) }
+    public var pipelineSettings: PipelineSettings {
+        get throws { try PipelineSettings(environment: ProcessInfo.processInfo.environment) }
+    }
 
     public var reportsPath: String { "reports" }
 

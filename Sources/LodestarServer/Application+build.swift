@@ -47,7 +47,7 @@ public func buildRouter(_ arguments: some AppArguments, database: AppDatabase) a
     SurveyFormController(service: service, templates: templates, csrf: csrf, rateLimiter: rateLimiter, metrics: metrics).addRoutes(to: router.group())
     ResponsesController(service: service, rateLimiter: rateLimiter, metrics: metrics).addRoutes(to: router.group("api/v1"))
     let pipeline = PipelineSQLiteRepository(database: database)
-    let settings = arguments.pipelineSettings
+    let settings = try arguments.pipelineSettings
     try settings.webhooks.validate()
     WebhooksController(pipeline: pipeline, settings: settings, metrics: metrics).addRoutes(to: router)
     PipelineController(pipeline: pipeline, settings: settings, metrics: metrics).addRoutes(to: router.group("api/v1"))

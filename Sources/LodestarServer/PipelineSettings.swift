@@ -13,7 +13,7 @@ public struct PipelineSettings: Sendable {
     public var ingestToken: String?
     /// Largest pipeline body; LODESTAR_MAX_EVENT_BODY in bytes, default 5 MiB.
     public var bodyLimit: Int
-    /// LODESTAR_DEPLOY_WORKFLOW, LODESTAR_INCIDENT_LABEL and LODESTAR_ROOT_CAUSE_PATTERN.
+    /// LODESTAR_DEPLOY_WORKFLOW, LODESTAR_INCIDENT_LABEL, LODESTAR_ROOT_CAUSE_PATTERN and LODESTAR_DEVLAKE_PROJECTS.
     public var webhooks: WebhookOptions
 
     public static let defaultBodyLimit = 5 * 1024 * 1024
@@ -29,8 +29,9 @@ public struct PipelineSettings: Sendable {
         self.webhooks = webhooks
     }
 
-    /// Settings from environment variables; empty values count as unset.
-    public init(environment: [String: String]) {
+    /// Settings from environment variables; empty values count as unset. A LODESTAR_DEVLAKE_PROJECTS that cannot be
+    /// read is an error naming it.
+    public init(environment: [String: String]) throws(FieldError) {
         func value(_ name: String) -> String? {
             environment[name].flatMap { $0.isEmpty ? nil : $0 }
         }
@@ -43,7 +44,8 @@ public struct PipelineSettings: Sendable {
             webhooks: WebhookOptions(
                 deployWorkflowPattern: value("LODESTAR_DEPLOY_WORKFLOW") ?? defaults.deployWorkflowPattern,
                 incidentLabel: value("LODESTAR_INCIDENT_LABEL") ?? defaults.incidentLabel,
-                rootCausePattern: value("LODESTAR_ROOT_CAUSE_PATTERN") ?? defaults.rootCausePattern
+                rootCausePattern: value("LODESTAR_ROOT_CAUSE_PATTERN") ?? defaults.rootCausePattern,
+                devLakeProjects: try value("LODESTAR_DEVLAKE_PROJECTS").map { text throws(FieldError) in try WebhookOptions.devLakeProjects(parsing: text) } ?? [:]
             )
         )
     }

@@ -58,6 +58,7 @@ extension AppDatabase {
         }
         Self.registerPipelineMigration(&migrator)
         Self.registerEpicMigration(&migrator)
+        Self.registerProjectMigration(&migrator)
         return migrator
     }
 }

@@ -47,4 +47,26 @@ extension AppDatabase {
             )
         }
     }
+
+    /// Deployments' projects and the ignored-webhook counts: registered after the epics (v3).
+    static func registerProjectMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v4 projects and ignored webhooks") { db in
+            try db.execute(
+                sql: """
+                    -- The project a sender filed a deployment under (a DevLake connection's): incidents filed under the
+                    -- project's name are linked to its deployments.
+                    ALTER TABLE deployment ADD COLUMN project TEXT CHECK (project IS NULL OR project <> '');
+                    -- Webhook deliveries answered "ignored", counted by sender and kind, so a dropped kind shows.
+                    CREATE TABLE webhookIgnored (
+                        source TEXT NOT NULL CHECK (source <> ''),
+                        kind TEXT NOT NULL CHECK (kind <> ''),
+                        count INTEGER NOT NULL CHECK (count > 0),
+                        lastReason TEXT NOT NULL,
+                        lastAt REAL NOT NULL,
+                        PRIMARY KEY (source, kind)
+                    ) WITHOUT ROWID;
+                    """
+            )
+        }
+    }
 }

@@ -80,12 +80,15 @@ enum DeliveryColumnsLoader {
         var result: [DeploymentResult] = []
         var ids = TextColumn()
         var shas = TextColumn()
+        var projects: [String] = []
+        var project: [Int32] = []
     }
 
     static func deployments(_ db: Database) throws -> DeploymentRows {
         var rows = DeploymentRows()
         var services = Numbering()
         var environments = Numbering()
+        var projects = Numbering()
         let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM deployment") ?? 0
         rows.ids.reserveCapacity(texts: count, bytes: count * 24)
         rows.shas.reserveCapacity(texts: count, bytes: count * 41)
@@ -93,16 +96,19 @@ enum DeliveryColumnsLoader {
         rows.environment.reserveCapacity(count)
         rows.finished.reserveCapacity(count)
         rows.result.reserveCapacity(count)
-        try Self.rows(db, sql: "SELECT service, environment, shas, finishedAt, result, id FROM deployment") { row in
+        rows.project.reserveCapacity(count)
+        try Self.rows(db, sql: "SELECT service, environment, shas, finishedAt, result, id, project FROM deployment") { row in
             rows.service.append(services.number(row.text(0)))
             rows.environment.append(environments.number(row.text(1)))
             rows.shas.append(row.text(2))
             rows.finished.append(row.double(3))
             rows.result.append(Self.result(row.text(4)))
             rows.ids.append(row.text(5))
+            rows.project.append(row.isNull(6) ? -1 : projects.number(row.text(6)))
         }
         rows.services = services.names
         rows.environments = environments.names
+        rows.projects = projects.names
         return rows
     }
 
@@ -117,6 +123,8 @@ enum DeliveryColumnsLoader {
         columns.deploymentResult = rows.result
         columns.deploymentIDs = rows.ids
         columns.deploymentService = rows.service.map { serviceNumbers[Int($0)] }
+        columns.projects = rows.projects
+        columns.deploymentProject = rows.project
     }
 
     /// Each deployment's deployed commit (the first listed), its other listed commits that are known changes, and

@@ -32,6 +32,8 @@ public struct IngestRejection: Sendable, Equatable, CustomStringConvertible {
 public struct IngestSummary: Sendable, Equatable {
     public var imported = 0
     public var rejected = 0
+    /// Saved webhook deliveries of events Lodestar does not use (a `ping`, an unmerged pull request…).
+    public var ignored = 0
     /// The first rejections, in order (all of them up to `PipelineImporter.rejectionsKept`).
     public var rejections: [IngestRejection] = []
 }
@@ -97,6 +99,8 @@ public struct PipelineImporter {
                         switch line.decoded {
                         case .skip:
                             break
+                        case .ignored:
+                            summary.ignored += 1
                         case .events(let events):
                             for event in events { try writer.write(event) }
                             summary.imported += events.count
@@ -220,8 +224,10 @@ final class DecodedLines: @unchecked Sendable {
 /// Turns one line of a source into events, or says why it cannot.
 struct LineDecoder {
     enum Decoded {
-        /// A blank line, a CSV header, or a webhook delivery Lodestar does not use.
+        /// A blank line or a CSV header.
         case skip
+        /// A saved webhook delivery of an event Lodestar does not use.
+        case ignored
         case events([PipelineEvent])
         case reject(String)
     }
@@ -297,7 +303,7 @@ struct LineDecoder {
         }
         switch outcome {
         case .success(.events(let events)): return .events(events)
-        case .success(.ignored): return .skip
+        case .success(.ignored): return .ignored
         case .failure(let error): return .reject(error.description)
         }
     }

@@ -86,7 +86,20 @@ extension PipelineCLITests {
         let ingest = try self.cli.run(["ingest", "--format", "github", path])
         #expect(ingest.status == 1)
         #expect(ingest.out.contains("Imported 1 records"))
+        #expect(ingest.out.contains("rejected 1; 1 saved deliveries were of events Lodestar does not use."))
         #expect(ingest.err.contains("deliveries.ndjson:3: payload: is required and must be an object"))
+    }
+
+    @Test func explainsTheDefinitionsTheLinkedIncidentsAndTheIgnoredDeliveries() throws {
+        let incident = #"{"type":"incident","id":"i1","service":"api","openedAt":"2026-11-02T13:00:00Z"}"# + "\n"
+        _ = try self.cli.run(["ingest", try self.file("events.ndjson", Self.events + incident)])
+        let metrics = try self.cli.run(["metrics", "--from", "2026-11", "--to", "2026-11", "--explain"])
+        #expect(metrics.status == 0)
+        #expect(metrics.out.contains("- Lead time for changes: deployment finished minus the change's start"))
+        #expect(metrics.out.contains("Incidents linked to a deployment: 1 of 1 (all time)"))
+        #expect(metrics.out.contains("Webhook deliveries ignored: none."))
+        let json = try self.cli.run(["metrics", "--from", "2026-11", "--to", "2026-11", "--explain", "--format", "json"])
+        #expect(json.out.hasPrefix("{") && json.err.contains("How these are computed:"))
     }
 }
 

@@ -127,6 +127,22 @@ struct DeliveryMetricsTests {
         #expect(DeliveryFacts(history: history).incidentCauses == ["near": "d2"])
     }
 
+    @Test func anIncidentFiledUnderAProjectIsLinkedToTheProjectsLatestDeploymentAndCountsForItsService() {
+        func deploy(_ id: String, _ hours: Double, service: String) -> DeploymentEvent {
+            DeploymentEvent(id: id, service: service, environment: "production", shas: [], startedAt: nil, finishedAt: Self.at(hours), result: .success, project: "shop")
+        }
+        let history = DeliveryHistory(
+            changes: [],
+            deployments: [deploy("cart-1", 1, service: "cart"), deploy("pay-1", 5, service: "pay"), Self.deploy("other", nil, 6, service: "web")],
+            incidents: [IncidentEvent(id: "i1", service: "shop", openedAt: Self.at(8), resolvedAt: Self.at(9))]
+        )
+        #expect(DeliveryFacts(history: history).incidentCauses == ["i1": "pay-1"])
+        let groups = Self.report(history, by: .service).groups
+        #expect(groups.map(\.key) == [["service": "cart"], ["service": "pay"], ["service": "web"]])
+        #expect(groups.map(\.incidents) == [0, 1, 0])
+        #expect(groups.map(\.failedDeployments) == [0, 1, 0])
+    }
+
     @Test func timeToRestoreAndRecoveryTime() {
         let history = DeliveryHistory(
             changes: [],

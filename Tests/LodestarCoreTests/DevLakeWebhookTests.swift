@@ -16,13 +16,14 @@ struct DevLakeWebhookTests: WebhookTesting {
                         DeploymentEvent(
                             id: "devlake-required-id-required-repo-url", service: "required-repo-url", environment: "production",
                             shas: ["c1"], startedAt: self.date("2020-01-01T11:00:00Z"), finishedAt: self.date("2020-01-02T11:00:00Z"),
-                            result: .success
+                            result: .success, project: "devlake-1"
                         )
                     ),
                     .deployment(
                         DeploymentEvent(
                             id: "devlake-required-id-repo-2", service: "repo-2", environment: "production", shas: ["c2"],
-                            startedAt: self.date("2020-01-01T11:00:00Z"), finishedAt: self.date("2020-01-02T11:00:00Z"), result: .failure
+                            startedAt: self.date("2020-01-01T11:00:00Z"), finishedAt: self.date("2020-01-02T11:00:00Z"), result: .failure,
+                            project: "devlake-1"
                         )
                     ),
                 ])
@@ -34,7 +35,7 @@ struct DevLakeWebhookTests: WebhookTesting {
         let event = DeploymentEvent(
             id: "devlake-pipeline-812", service: "incubator-devlake", environment: "staging",
             shas: ["015e3d3b480e417aede5a1293bd61de9b0fd051d"], startedAt: self.date("2026-11-02T09:58:00Z"),
-            finishedAt: self.date("2026-11-02T10:03:00Z"), result: .success
+            finishedAt: self.date("2026-11-02T10:03:00Z"), result: .success, project: "devlake-1"
         )
         #expect(outcome == .events([.deployment(event)]))
     }
@@ -50,7 +51,7 @@ struct DevLakeWebhookTests: WebhookTesting {
         let event = DeploymentEvent(
             id: "devlake-015e3d3b480e417aede5a1293bd61de9b0fd051d-1577966400", service: "incubator-devlake", environment: "production",
             shas: ["015e3d3b480e417aede5a1293bd61de9b0fd051d"], startedAt: self.date("2020-01-01T12:00:00Z"),
-            finishedAt: self.date("2020-01-02T12:00:00Z"), result: .success
+            finishedAt: self.date("2020-01-02T12:00:00Z"), result: .success, project: "devlake-1"
         )
         #expect(outcome == .events([.deployment(event)]))
     }
@@ -93,13 +94,27 @@ struct DevLakeWebhookTests: WebhookTesting {
 
     // MARK: - Issues
 
-    @Test func incidentIssueGivesAnOpenIncident() throws {
+    @Test func incidentIssueGivesAnOpenIncidentOfTheConnectionsProject() throws {
         let outcome = try self.outcome("/plugins/webhook/1/issues", Self.incident())
         let incident = IncidentEvent(
-            id: "devlake-issue-1-DLK-1234", service: defaultServiceName, title: "Checkout returns 502",
+            id: "devlake-issue-1-DLK-1234", service: "devlake-1", title: "Checkout returns 502",
             openedAt: self.date("2020-01-01T12:00:00Z"), resolvedAt: nil, rootCauseSHA: "9fceb02d0ae598e95dc970b74767f19372d61af8"
         )
         #expect(outcome == .events([.incident(incident)]))
+    }
+
+    @Test func aMappedConnectionFilesDeploymentsAndIncidentsUnderItsProject() throws {
+        let options = WebhookOptions(devLakeProjects: try WebhookOptions.devLakeProjects(parsing: "1=checkout, 2 = payments"))
+        let deployment = try DevLakeWebhook.outcome(path: "/plugins/webhook/2/deployments", body: Data(Self.circleCIDeployment.utf8), options: options)
+        let incident = try DevLakeWebhook.outcome(path: "/plugins/webhook/2/issues", body: Data(Self.incident().utf8), options: options)
+        #expect(try self.deployments(deployment).map(\.project) == ["payments"])
+        #expect(try self.incidents(incident).map(\.service) == ["payments"])
+    }
+
+    @Test func aProjectMapThatIsNotConnectionEqualsProjectNamesTheSetting() {
+        let error = #expect(throws: FieldError.self) { try WebhookOptions.devLakeProjects(parsing: "1=checkout,payments") }
+        #expect(error?.field == "LODESTAR_DEVLAKE_PROJECTS")
+        #expect(error?.message.contains("'payments'") == true)
     }
 
     @Test func incidentWithAResolutionDateIsResolvedThen() throws {

@@ -202,6 +202,66 @@ struct PipelineEndpointTests {
         #expect(stored.map(\.service) == ["checkout"])
     }
 
+    @Test func aDevLakeIncidentIsLinkedToItsConnectionsLatestDeployment() async throws {
+        let app = try await TestApp()
+        // As a DevLake-era script sends them: the deployment names its repository, the incident (DevLake's issue
+        // payload) names none, so only their connection (1) ties them together.
+        let deployment = #"""
+            {"id":"deploy-2026-11-02-1","startedDate":"2026-11-02T10:00:00+00:00","finishedDate":"2026-11-02T10:15:00+00:00","result":"SUCCESS",
+             "environment":"PRODUCTION","deploymentCommits":[{"repoUrl":"https://github.com/acme/checkout","refName":"main","commitSha":"015e3d3b480e417aede5a1293bd61de9b0fd051d"}]}
+            """#
+        let other = #"""
+            {"id":"deploy-2026-11-02-2","finishedDate":"2026-11-02T11:00:00+00:00","result":"SUCCESS","environment":"PRODUCTION",
+             "deploymentCommits":[{"repoUrl":"https://github.com/acme/search","commitSha":"9fceb02d0ae598e95dc970b74767f19372d61af8"}]}
+            """#
+        let incident = #"""
+            {"issueKey":"INC-9","title":"Checkout errors","type":"INCIDENT","status":"DONE","createdDate":"2026-11-02T12:00:00+00:00",
+             "resolutionDate":"2026-11-02T13:30:00+00:00"}
+            """#
+        try await app.test { client async throws in
+            #expect(try await Self.postEvents(client, deployment, path: "/api/devlake/plugins/webhook/1/deployments").status == .accepted)
+            #expect(try await Self.postEvents(client, other, path: "/api/devlake/plugins/webhook/2/deployments").status == .accepted)
+            #expect(try await Self.postEvents(client, incident, path: "/api/devlake/plugins/webhook/1/issues").status == .accepted)
+        }
+        let facts = DeliveryFacts(columns: try await PipelineSQLiteRepository(database: app.database).deliveryColumns())
+        #expect(facts.incidentCauses == ["devlake-issue-1-INC-9": "devlake-deploy-2026-11-02-1"])
+        let period = Period(from: Timestamp.parse("2026-11-01T00:00:00Z")!, to: Timestamp.parse("2026-11-30T00:00:00Z")!)
+        let groups = MetricsReport(facts: facts, period: period, baseline: nil, grouping: .service).groups
+        #expect(groups.map(\.key) == [["service": "checkout"], ["service": "search"]])
+        #expect(groups.map(\.incidents) == [1, 0])
+        #expect(groups.map(\.changeFailureRate) == [1, 0])
+    }
+
+    @Test func aGitLabIncidentSentAsIssuesIsStored() async throws {
+        let app = try await TestApp()
+        let body = #"""
+            {"object_kind":"issue","event_type":"issue","project":{"id":1,"name":"checkout","path_with_namespace":"acme/checkout"},
+             "object_attributes":{"iid":23,"title":"Checkout returns 502","action":"open","state":"opened","description":"root cause: 3f9a2c1d",
+             "created_at":"2026-11-02 09:00:00 UTC"},"labels":[{"id":206,"title":"Incident"}]}
+            """#
+        try await app.test { client async throws in
+            let headers: HTTPFields = [
+                .contentType: "application/json", HTTPField.Name("X-Gitlab-Event")!: "issues", HTTPField.Name("X-Gitlab-Token")!: "gl-token",
+            ]
+            let response = try await client.execute(uri: "/webhooks/gitlab", method: .post, headers: headers, body: ByteBuffer(string: body))
+            #expect(response.status == .accepted)
+            #expect(String(buffer: response.body).contains(#""stored":1"#))
+        }
+        #expect(try await PipelineSQLiteRepository(database: app.database).history().incidents.map(\.rootCauseSHA) == ["3f9a2c1d"])
+    }
+
+    @Test func anIgnoredDeliveryIsCountedByKindInTheDatabase() async throws {
+        let app = try await TestApp()
+        try await app.test { client async throws in
+            for _ in 0..<2 {
+                let response = try await Self.github(client, event: "check_run", body: "{}", headers: [Self.signatureHeader: Self.signature("{}")])
+                #expect(response.status == .accepted)
+            }
+        }
+        let ignored = try await PipelineSQLiteRepository(database: app.database).ignoredWebhooks()
+        #expect(ignored.map { "\($0.source) \($0.kind) \($0.count) \($0.lastReason)" } == ["github check_run 2 event check_run is not used"])
+    }
+
     @Test func devLakeClosesAnIncidentItReportedBefore() async throws {
         let app = try await TestApp()
         let issue = #"{"issueKey":"INC-7","title":"Checkout errors","type":"INCIDENT","status":"IN_PROGRESS","createdDate":"2026-11-02T10:00:00+00:00"}"#

@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LodestarCore
-import LodestarServer
+@testable import LodestarServer
 import Testing
 
 /// `GET /metrics`: request counters and histograms by route pattern, domain counters, and who may read them.
@@ -84,6 +84,29 @@ struct PrometheusMetricsTests {
             #expect(Self.value(#"lodestar_webhook_signature_failures_total{source="github"}"#, in: text) == 1)
             #expect(Self.value(#"lodestar_pipeline_events_ingested_total{source="github"}"#, in: text) == 0)
         }
+    }
+
+    @Test func countsIgnoredWebhooksBySourceAndKind() async throws {
+        let app = try await TestApp()
+        try await app.test { client async throws in
+            // A GitLab comment: a kind Lodestar does not read, whatever the header calls it.
+            let body = #"{"object_kind":"note","object_attributes":{"note":"LGTM"}}"#
+            let headers: HTTPFields = [
+                .contentType: "application/json", HTTPField.Name("X-Gitlab-Event")!: "Note Hook", HTTPField.Name("X-Gitlab-Token")!: "gl-token",
+            ]
+            let response = try await client.execute(uri: "/webhooks/gitlab", method: .post, headers: headers, body: ByteBuffer(string: body))
+            #expect(response.status == .accepted)
+            let text = try await Self.scrape(client)
+            #expect(Self.value(#"lodestar_webhooks_ignored_total{source="gitlab",kind="note"}"#, in: text) == 1)
+        }
+    }
+
+    @Test func ignoredKindsPastTheLimitCountAsOther() {
+        let kinds = IgnoredKinds()
+        let labels = (0...IgnoredKinds.limit).map { kinds.label(source: .github, kind: "Kind \($0)") }
+        #expect(labels.first == "kind_0")
+        #expect(labels.last == "other")
+        #expect(kinds.label(source: .gitlab, kind: "") == "none")
     }
 
     @Test func countsIngestedEvents() async throws {

@@ -165,6 +165,9 @@ public struct DeliveryColumns: Sendable {
     /// Listed commits that incidents name as root causes (by their first seven characters), known or not.
     public var deploymentNamedSHAs: [Int32: [String]] = [:]
     public var deploymentIDs = TextColumn()
+    /// Projects deployments were filed under (see `DeploymentEvent.project`), and each deployment's, or -1.
+    public var projects: [String] = []
+    public var deploymentProject: [Int32] = []
 
     public var incidents: [IncidentEvent] = []
 
@@ -203,6 +206,7 @@ public struct DeliveryColumns: Sendable {
             return Int32(self.services.count - 1)
         }
         var environmentIds: [String: Int32] = [:]
+        var projectIds: [String: Int32] = [:]
 
         // A sha seen twice in one service keeps its last report, as the store's upsert would.
         var latest: [String: [String: ChangeEvent]] = [:]
@@ -244,6 +248,15 @@ public struct DeliveryColumns: Sendable {
             let namedSHAs = deployment.shas.filter { named.contains(String($0.prefix(7))) }
             if !namedSHAs.isEmpty { self.deploymentNamedSHAs[number] = namedSHAs }
             self.deploymentIDs.append(deployment.id)
+            self.deploymentProject.append(
+                deployment.project.map { name in
+                    projectIds[name] ?? {
+                        self.projects.append(name)
+                        projectIds[name] = Int32(self.projects.count - 1)
+                        return Int32(self.projects.count - 1)
+                    }()
+                } ?? -1
+            )
         }
         self.incidents = history.incidents
     }

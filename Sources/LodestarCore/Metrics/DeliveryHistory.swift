@@ -30,6 +30,9 @@ public struct DeliveryFacts: Sendable {
     public let failed: [Bool]
     /// Incident (index into `columns.incidents`) → the deployment it was linked to, when any.
     public let causes: [Int: Int32]
+    /// Incidents filed under a project (not a service) that were linked to one of its deployments: they count for
+    /// that deployment's service.
+    public let projectIncidentService: [Int: Int32]
     /// Per service number, its successful production deployments that no incident was linked to, in order of
     /// finishing: where a failed deployment recovers.
     public let healthyByService: [[Int32]]
@@ -85,7 +88,15 @@ public struct DeliveryFacts: Sendable {
             successfulByService[columns.deploymentService[Int(deployment)], default: []].append(deployment)
         }
         let serviceIds = Dictionary(columns.services.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+        // A project's deployments, in order of finishing too: an incident filed under the project links to them.
+        var successfulByProject: [String: [Int32]] = [:]
+        if !columns.projects.isEmpty {
+            for deployment in production where results[Int(deployment)] == .success && columns.deploymentProject[Int(deployment)] >= 0 {
+                successfulByProject[columns.projects[Int(columns.deploymentProject[Int(deployment)])], default: []].append(deployment)
+            }
+        }
         var causes: [Int: Int32] = [:]
+        var projectIncidentService: [Int: Int32] = [:]
         for (number, incident) in columns.incidents.enumerated() {
             let opened = incident.openedAt.timeIntervalSince1970
             var cause: Int32?
@@ -95,13 +106,15 @@ public struct DeliveryFacts: Sendable {
                 let carriers = full.flatMap { carriedBy[$0] }?.sorted { $0.0 < $1.0 } ?? []
                 cause = (carriers.last { $0.0 <= opened } ?? carriers.first)?.1
             }
-            if cause == nil, let service = serviceIds[incident.service], let candidates = successfulByService[service] {
-                // The service's latest production deployment before the incident opened, within the window.
+            let project = successfulByProject[incident.service]
+            if cause == nil, let candidates = project ?? serviceIds[incident.service].flatMap({ successfulByService[$0] }) {
+                // The service's (or project's) latest production deployment before the incident opened, within the window.
                 let latest = Self.lastIndex(in: candidates) { finished[Int($0)] <= opened }
                 if let latest, opened - finished[Int(candidates[latest])] <= window {
                     cause = candidates[latest]
                 }
             }
+            if project != nil, let cause { projectIncidentService[number] = columns.deploymentService[Int(cause)] }
             if let cause {
                 failed[Int(cause)] = true
                 causes[number] = cause
@@ -109,6 +122,7 @@ public struct DeliveryFacts: Sendable {
         }
         self.failed = failed
         self.causes = causes
+        self.projectIncidentService = projectIncidentService
         var healthy = Array(repeating: [Int32](), count: columns.services.count)
         for deployment in production where results[Int(deployment)] == .success && !failed[Int(deployment)] {
             healthy[Int(columns.deploymentService[Int(deployment)])].append(deployment)

@@ -192,7 +192,8 @@ extension MetricsReport {
         }
         for (number, incident) in columns.incidents.enumerated() where period.contains(incident.openedAt) {
             let environment = facts.causes[number].map { columns.environments[Int(columns.deploymentEnvironment[Int($0)])] } ?? "production"
-            let bucket = groups.bucket(service: incident.service, environment: environment, time: incident.openedAt.timeIntervalSince1970)
+            let service = facts.projectIncidentService[number].map { columns.services[Int($0)] } ?? incident.service
+            let bucket = groups.bucket(service: service, environment: environment, time: incident.openedAt.timeIntervalSince1970)
             groups.buckets[bucket].incidents += 1
             if let resolved = incident.resolvedAt, resolved >= incident.openedAt {
                 groups.buckets[bucket].restoreTimes.append(resolved.timeIntervalSince(incident.openedAt) / 3600)

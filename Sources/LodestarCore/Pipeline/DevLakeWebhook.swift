@@ -13,7 +13,8 @@ public enum DevLakeWebhook {
         let route = try self.route(path)
         switch route.action {
         case .deployments:
-            return try self.deployments(try WebhookDecoding.decode(DeploymentRequest.self, from: body, convertSnakeCase: true))
+            let request = try WebhookDecoding.decode(DeploymentRequest.self, from: body, convertSnakeCase: true)
+            return try self.deployments(request, project: options.devLakeProject(connection: route.connection))
         case .issues:
             return try self.issue(try WebhookDecoding.decode(IssueRequest.self, from: body, convertSnakeCase: true), connection: route.connection, options: options)
         case .close:
@@ -80,8 +81,9 @@ public enum DevLakeWebhook {
 
     // MARK: - Events
 
-    /// One deployment per repository (service) the body lists, carrying that repository's commits.
-    private static func deployments(_ request: DeploymentRequest) throws(WebhookError) -> WebhookOutcome {
+    /// One deployment per repository (service) the body lists, carrying that repository's commits, filed under the
+    /// connection's project.
+    private static func deployments(_ request: DeploymentRequest, project: String) throws(WebhookError) -> WebhookOutcome {
         var commits: [(commit: DeploymentRequest.Commit, shaField: String)] = []
         if let listed = request.deploymentCommits, !listed.isEmpty {
             for (index, commit) in listed.enumerated() { commits.append((commit, "deploymentCommits[\(index)].commitSha")) }
@@ -125,14 +127,15 @@ public enum DevLakeWebhook {
             return PipelineEvent.deployment(
                 DeploymentEvent(
                     id: "devlake-\(id)", service: group.service, environment: environment, shas: group.shas,
-                    startedAt: group.startedAt, finishedAt: group.finishedAt, result: group.result
+                    startedAt: group.startedAt, finishedAt: group.finishedAt, result: group.result, project: project
                 )
             )
         }
         return .events(events)
     }
 
-    /// An issue of type `INCIDENT`; other types (`BUG`, `REQUIREMENT`…) are not incidents.
+    /// An issue of type `INCIDENT`; other types (`BUG`, `REQUIREMENT`…) are not incidents. DevLake's issue names no
+    /// repository, so it is filed under the connection's project, whose deployments it is linked to.
     private static func issue(_ request: IssueRequest, connection: String, options: WebhookOptions) throws(WebhookError) -> WebhookOutcome {
         let key = try WebhookDecoding.require((request.issueKey?.text).nonEmpty, "issueKey")
         let openedAt = try WebhookDecoding.require(request.createdDate, "createdDate").date
@@ -142,7 +145,8 @@ public enum DevLakeWebhook {
         let resolvedAt = request.resolutionDate?.date ?? (done ? request.updatedDate?.date ?? Date() : nil)
         let rootCause = try WebhookDecoding.firstCapture(of: options.rootCausePattern, in: (request.title ?? "") + "\n" + (request.description ?? ""))
         let incident = IncidentEvent(
-            id: self.incidentID(connection: connection, issueKey: key), service: request.service.nonEmpty ?? defaultServiceName,
+            id: self.incidentID(connection: connection, issueKey: key),
+            service: request.service.nonEmpty ?? options.devLakeProject(connection: connection),
             title: request.title, openedAt: openedAt, resolvedAt: resolvedAt, rootCauseSHA: rootCause?.lowercased()
         )
         return .events([.incident(incident)])

@@ -27,6 +27,15 @@ public enum GitLabWebhook {
         }
     }
 
+    /// The kind of event a delivery is, for counting ignored ones: the hook its body's `object_kind` (or the header)
+    /// names, or that name itself, lower-cased, when it is not one Lodestar reads.
+    public static func eventKind(event: String, body: Data) -> String {
+        let envelope = try? WebhookDecoding.decode(Envelope.self, from: body, convertSnakeCase: true, keys: .snakeCase)
+        let named = envelope?.objectKind.nonEmpty ?? envelope?.eventName.nonEmpty ?? event
+        let kind = self.kind(of: named)
+        return kind.isEmpty ? named.trimmingCharacters(in: .whitespaces).lowercased() : kind
+    }
+
     /// The hook a body's `object_kind` names, or an X-Gitlab-Event header in GitLab's or a look-alike sender's spelling.
     static func kind(of name: String) -> String {
         switch name.trimmingCharacters(in: .whitespaces).lowercased() {

@@ -53,8 +53,14 @@ public struct DeploymentEvent: Sendable, Equatable, Codable {
     public var startedAt: Date?
     public var finishedAt: Date
     public var result: DeploymentResult
+    /// The project (a group of services) the sender filed it under, such as a DevLake connection's: incidents filed
+    /// under the project's name are linked to the project's deployments, as DevLake links them.
+    public var project: String?
 
-    public init(id: String, service: String, environment: String, shas: [String], startedAt: Date?, finishedAt: Date, result: DeploymentResult) {
+    public init(
+        id: String, service: String, environment: String, shas: [String], startedAt: Date?, finishedAt: Date, result: DeploymentResult,
+        project: String? = nil
+    ) {
         self.id = id
         self.service = service
         self.environment = environment
@@ -62,6 +68,7 @@ public struct DeploymentEvent: Sendable, Equatable, Codable {
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.result = result
+        self.project = project
     }
 
     /// Whether the environment counts as production.

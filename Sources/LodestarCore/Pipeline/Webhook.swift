@@ -8,11 +8,35 @@ public struct WebhookOptions: Sendable, Equatable {
     public var incidentLabel: String
     /// Finds the cause commit in an incident's text; the first capture group is the sha. Case-insensitive.
     public var rootCausePattern: String
+    /// DevLake webhook connection id (or name) → the Lodestar project it stands for; unnamed ones are `devlake-<id>`.
+    public var devLakeProjects: [String: String]
 
-    public init(deployWorkflowPattern: String = "deploy", incidentLabel: String = "incident", rootCausePattern: String = #"root[ -]?cause:\s*([0-9a-f]{7,40})"#) {
+    public init(
+        deployWorkflowPattern: String = "deploy", incidentLabel: String = "incident",
+        rootCausePattern: String = #"root[ -]?cause:\s*([0-9a-f]{7,40})"#, devLakeProjects: [String: String] = [:]
+    ) {
         self.deployWorkflowPattern = deployWorkflowPattern
         self.incidentLabel = incidentLabel
         self.rootCausePattern = rootCausePattern
+        self.devLakeProjects = devLakeProjects
+    }
+
+    /// The project of a DevLake connection: its mapped name, else `devlake-<connection>`.
+    public func devLakeProject(connection: String) -> String {
+        self.devLakeProjects[connection] ?? "devlake-\(connection)"
+    }
+
+    /// Reads `LODESTAR_DEVLAKE_PROJECTS`: `1=checkout,2=payments`, connection id (or by-name name) = project.
+    public static func devLakeProjects(parsing text: String) throws(FieldError) -> [String: String] {
+        var projects: [String: String] = [:]
+        for entry in text.split(separator: ",") {
+            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw FieldError(field: "LODESTAR_DEVLAKE_PROJECTS", message: "'\(entry)' is not connection=project (as in 1=checkout,2=payments)")
+            }
+            projects[parts[0]] = parts[1]
+        }
+        return projects
     }
 }
 

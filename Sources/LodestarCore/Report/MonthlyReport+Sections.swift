@@ -69,10 +69,7 @@ extension MonthlyReport.MethodSection {
     init(_ inputs: ReportInputs) {
         self.definitions = [
             "Period: the calendar month \(inputs.month), compared with the month before; trends cover the \(ReportInputs.trendLength) months up to it.",
-            "Deployment: a successful deployment to production. Deployment frequency: deployments per week in the month.",
-            "Lead time for changes: deployment finished minus commit time, for each change at its first production deployment (median).",
-            "Change failure rate: failed production deployments (failed, rolled back, or named by an incident) divided by all of them.",
-            "Time to restore service: incident resolved minus opened (median).",
+            MetricDefinitions.deployment, MetricDefinitions.leadTime, MetricDefinitions.changeFailureRate, MetricDefinitions.timeToRestore,
             "Tiers: the DORA \(inputs.benchmarks.rawValue) report's thresholds.",
             "Epic score: demand (1.5 per respondent asking for the change, 1 per respondent naming it the worst) × ratings × trend × delivery, explained with each epic.",
             "Anonymity: no group of fewer than \(inputs.policy.k) responses shows ratings, themes or quotes on its own; quotes are scrubbed of e-mail addresses, links and @handles.",

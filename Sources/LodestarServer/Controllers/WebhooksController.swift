@@ -42,7 +42,7 @@ struct WebhooksController: Sendable {
             try GitHubWebhook.outcome(event: event, body: body, options: self.settings.webhooks)
         }
         let delivery = request.headers[Self.githubDelivery].map { "github:\($0)" }
-        return try await self.store(outcome, deliveryId: delivery, source: "github \(event)", from: .github, context: context)
+        return try await self.store(outcome, deliveryId: delivery, kind: event, from: .github, context: context)
     }
 
     @Sendable func gitlab(request: Request, context: AppRequestContext) async throws -> EditedResponse<Accepted> {
@@ -58,7 +58,9 @@ struct WebhooksController: Sendable {
         }
         // GitLab names each delivery with X-Gitlab-Event-UUID (and, on retries, the same X-Gitlab-Webhook-UUID).
         let delivery = request.headers[Self.gitlabDelivery].map { "gitlab:\($0)" }
-        return try await self.store(outcome, deliveryId: delivery, source: "gitlab \(event)", from: .gitlab, context: context)
+        return try await self.store(
+            outcome, deliveryId: delivery, kind: GitLabWebhook.eventKind(event: event, body: body), from: .gitlab, context: context
+        )
     }
 
     @Sendable func devLake(request: Request, context: AppRequestContext) async throws -> EditedResponse<Accepted> {
@@ -81,7 +83,8 @@ struct WebhooksController: Sendable {
         let outcome = try Self.parse { () throws(WebhookError) in
             try DevLakeWebhook.outcome(path: path, body: body, options: self.settings.webhooks)
         }
-        return try await self.store(outcome, deliveryId: nil, source: "devlake \(path)", from: .devlake, context: context)
+        let kind = path.split(separator: "/").last.map(String.init) ?? path
+        return try await self.store(outcome, deliveryId: nil, kind: kind, from: .devlake, context: context)
     }
 
     func body(of request: Request) async throws -> Data {
@@ -100,12 +103,18 @@ struct WebhooksController: Sendable {
         }
     }
 
+    /// Stores the events, or, for a delivery Lodestar does not use, logs it and counts it by kind in `/metrics` and
+    /// in the database (which `lodestar metrics --explain` reads).
     func store(
-        _ outcome: WebhookOutcome, deliveryId: String?, source: String, from sender: ServerMetrics.PipelineSource, context: AppRequestContext
+        _ outcome: WebhookOutcome, deliveryId: String?, kind: @autoclosure () -> String, from sender: ServerMetrics.PipelineSource,
+        context: AppRequestContext
     ) async throws -> EditedResponse<Accepted> {
         switch outcome {
         case .ignored(let reason):
-            context.logger.info("webhook ignored", metadata: ["source": "\(source)", "reason": "\(reason)"])
+            let kind = kind()
+            context.logger.info("webhook ignored", metadata: ["source": "\(sender.rawValue)", "kind": "\(kind)", "reason": "\(reason)"])
+            let label = self.metrics.webhookIgnored(sender, kind: kind)
+            try await self.pipeline.recordIgnored(source: sender.rawValue, kind: label, reason: reason)
             return EditedResponse(status: .accepted, response: Accepted(stored: 0, ignored: reason))
         case .events(let events):
             let fresh = try await self.pipeline.store(events, deliveryId: deliveryId)

@@ -1,4 +1,5 @@
 import Metrics
+import Synchronization
 import class Prometheus.PrometheusCollectorRegistry
 import struct Prometheus.PrometheusMetricsFactory
 
@@ -11,6 +12,8 @@ public struct ServerMetrics: Sendable {
     /// Where the values live; `GET /metrics` prints it.
     public let registry: PrometheusCollectorRegistry
     let factory: PrometheusMetricsFactory
+    /// The ignored kinds given their own series so far, per source: a sender names kinds, so they are capped.
+    private let ignoredKinds = IgnoredKinds()
 
     /// Request duration buckets, 1 ms to 10 s.
     static let durationBuckets: [Duration] = [
@@ -69,6 +72,17 @@ public struct ServerMetrics: Sendable {
         self.signatureFailuresCounter(source).increment()
     }
 
+    /// A webhook delivery was answered "ignored". `kind` is the sender's event kind; the first
+    /// `IgnoredKinds.limit` kinds of each source get their own series, later ones count as `other`.
+    /// Returns the kind's label, which is also what the database counts it under.
+    @discardableResult
+    func webhookIgnored(_ source: PipelineSource, kind: String) -> String {
+        let label = self.ignoredKinds.label(source: source, kind: kind)
+        Counter(label: "lodestar_webhooks_ignored_total", dimensions: [("source", source.rawValue), ("kind", label)], factory: self.factory)
+            .increment()
+        return label
+    }
+
     private func responsesStoredCounter(_ channel: ResponseChannel) -> Counter {
         Counter(label: "lodestar_survey_responses_stored_total", dimensions: [("via", channel.rawValue)], factory: self.factory)
     }
@@ -79,5 +93,23 @@ public struct ServerMetrics: Sendable {
 
     private func signatureFailuresCounter(_ source: PipelineSource) -> Counter {
         Counter(label: "lodestar_webhook_signature_failures_total", dimensions: [("source", source.rawValue)], factory: self.factory)
+    }
+}
+
+/// The kinds of ignored webhook seen per source, so that the label set stays bounded whatever senders send.
+final class IgnoredKinds: Sendable {
+    static let limit = 40
+    private let seen = Mutex<[ServerMetrics.PipelineSource: Set<String>]>([:])
+
+    /// The kind as a label: lower-case letters, digits, `_`, `-` and `.` only, at most 40 of them; `other` past the limit.
+    func label(source: ServerMetrics.PipelineSource, kind: String) -> String {
+        let cleaned = String(kind.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) ? $0 : "_" }.prefix(40))
+        let name = cleaned.isEmpty ? "none" : cleaned
+        return self.seen.withLock { seen in
+            if seen[source, default: []].contains(name) { return name }
+            guard seen[source, default: []].count < Self.limit else { return "other" }
+            seen[source, default: []].insert(name)
+            return name
+        }
     }
 }

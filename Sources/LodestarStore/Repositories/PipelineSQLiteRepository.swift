@@ -43,20 +43,40 @@ public struct PipelineSQLiteRepository: PipelineRepository {
                 )
             }
             var deployments: [DeploymentEvent] = []
-            let deploymentRows = try Row.fetchCursor(db, sql: "SELECT id, service, environment, shas, startedAt, finishedAt, result FROM deployment")
+            let deploymentRows = try Row.fetchCursor(db, sql: "SELECT id, service, environment, shas, startedAt, finishedAt, result, project FROM deployment")
             while let row = try deploymentRows.next() {
                 let shas: String = row[3]
                 deployments.append(
                     DeploymentEvent(
                         id: row[0], service: row[1], environment: row[2], shas: shas.isEmpty ? [] : shas.split(separator: " ").map(String.init),
                         startedAt: (row[4] as Double?).map(Date.init(timeIntervalSince1970:)), finishedAt: Date(timeIntervalSince1970: row[5]),
-                        result: DeploymentResult(rawValue: row[6]) ?? .failure
+                        result: DeploymentResult(rawValue: row[6]) ?? .failure, project: row[7]
                     )
                 )
             }
             let incidents = try Self.incidents(db)
             let teams = try Self.teams(db)
             return DeliveryHistory(changes: changes, deployments: deployments, incidents: incidents, teams: teams)
+        }
+    }
+
+    public func recordIgnored(source: String, kind: String, reason: String) async throws {
+        try await self.database.batcher.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO webhookIgnored (source, kind, count, lastReason, lastAt) VALUES (?, ?, 1, ?, ?)
+                    ON CONFLICT (source, kind) DO UPDATE SET count = count + 1, lastReason = excluded.lastReason, lastAt = excluded.lastAt
+                    """,
+                arguments: [source, kind, reason, Date().timeIntervalSince1970]
+            )
+        }
+    }
+
+    public func ignoredWebhooks() async throws -> [IgnoredWebhooks] {
+        try await self.database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT source, kind, count, lastReason, lastAt FROM webhookIgnored ORDER BY source, kind").map { row in
+                IgnoredWebhooks(source: row[0], kind: row[1], count: row[2], lastReason: row[3], lastAt: Date(timeIntervalSince1970: row[4]))
+            }
         }
     }
 
@@ -121,8 +141,10 @@ struct PipelineWriter {
         // A deployment's latest report wins (a status moves from failure to success on a retry).
         self.deployment = try BulkStatement(
             db, sql: """
-                INSERT INTO deployment (id, service, environment, shas, startedAt, finishedAt, result, flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO deployment (id, service, environment, shas, startedAt, finishedAt, result, flag, project)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET service = excluded.service, environment = excluded.environment,
+                    project = coalesce(excluded.project, project),
                     shas = CASE WHEN excluded.shas = '' THEN shas ELSE excluded.shas END,
                     startedAt = coalesce(excluded.startedAt, startedAt), finishedAt = excluded.finishedAt,
                     result = excluded.result, flag = excluded.flag
@@ -164,6 +186,7 @@ struct PipelineWriter {
                 row.real(deployment.finishedAt.timeIntervalSince1970)
                 row.text(deployment.result.rawValue)
                 row.text(flag)
+                row.text(deployment.project)
             }
         case .incident(let incident):
             try self.incident.execute { row in

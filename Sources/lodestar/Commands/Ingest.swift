@@ -57,7 +57,8 @@ struct Ingest: AsyncParsableCommand {
         if summary.rejected > summary.rejections.count {
             printError("… and \(summary.rejected - summary.rejections.count) more rejected records")
         }
-        print("Imported \(summary.imported) records into \(self.database.path); rejected \(summary.rejected).")
+        let ignored = summary.ignored > 0 ? "; \(summary.ignored) saved deliveries were of events Lodestar does not use" : ""
+        print("Imported \(summary.imported) records into \(self.database.path); rejected \(summary.rejected)\(ignored).")
         if summary.rejected > 0 { throw ExitCode(1) }
     }
 }

@@ -42,12 +42,16 @@ struct Metrics: AsyncParsableCommand {
     @Option(name: .long, help: "table, json, csv or markdown.")
     var format: OutputFormat = .table
 
+    @Flag(name: .long, help: "Also print the definitions, how many incidents were linked, and the webhook deliveries ignored (to stderr with json or csv).")
+    var explain = false
+
     func run() async throws {
         let query = MetricsQuery(
             from: self.from, to: self.to, baselineFrom: self.baselineFrom, baselineTo: self.baselineTo,
             grouping: self.by, benchmarks: self.benchmarks, compare: !self.noBaseline
         )
-        let columns = try await PipelineSQLiteRepository(database: try self.database.open()).deliveryColumns()
+        let pipeline = PipelineSQLiteRepository(database: try self.database.open())
+        let columns = try await pipeline.deliveryColumns()
         let report: MetricsReport
         do {
             report = try query.report(columns: columns)
@@ -61,6 +65,33 @@ struct Metrics: AsyncParsableCommand {
             print(self.format == .markdown ? "**\(report.heading)**\n" : report.heading + "\n")
             print(report.table().rendered(as: self.format), terminator: "")
         }
+        if self.explain {
+            let text = Self.explanation(facts: DeliveryFacts(columns: columns), ignored: try await pipeline.ignoredWebhooks())
+            if self.format == .json || self.format == .csv {
+                FileHandle.standardError.write(Data((text + "\n").utf8))
+            } else {
+                print("\n" + text)
+            }
+        }
+    }
+
+    /// What the figures mean and what did not reach them: the definitions, the incidents no deployment was found
+    /// for, and the webhook deliveries answered "ignored", by sender and kind.
+    static func explanation(facts: DeliveryFacts, ignored: [IgnoredWebhooks]) -> String {
+        var lines = ["How these are computed:"] + MetricDefinitions.all.map { "- " + $0 }
+        let incidents = facts.columns.incidents.count
+        lines.append("")
+        lines.append("Incidents linked to a deployment: \(facts.causes.count) of \(incidents) (all time); the others count for time to restore only.")
+        if ignored.isEmpty {
+            lines.append("Webhook deliveries ignored: none.")
+        } else {
+            let total = ignored.reduce(0) { $0 + $1.count }
+            lines.append("Webhook deliveries ignored (answered 202, nothing stored): \(total).")
+            for entry in ignored {
+                lines.append("- \(entry.source) \(entry.kind): \(entry.count), last \(Timestamp.iso8601(entry.lastAt)): \(entry.lastReason)")
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// `baselineFrom` → `baseline-from`.
