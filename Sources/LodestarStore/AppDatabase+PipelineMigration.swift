@@ -68,5 +68,33 @@ extension AppDatabase {
                     """
             )
         }
+        migrator.registerMigration("v5 commit history") { db in
+            try db.execute(
+                sql: """
+                    -- What pushes and merges state: `head` contains `contained`. A deployment ships what its commit
+                    -- reaches through these and through changes' parents.
+                    CREATE TABLE commitEdge (
+                        service TEXT NOT NULL CHECK (service <> ''),
+                        head TEXT NOT NULL CHECK (length(head) BETWEEN 4 AND 64),
+                        contained TEXT NOT NULL CHECK (length(contained) BETWEEN 4 AND 64 AND contained <> head),
+                        PRIMARY KEY (service, head, contained)
+                    ) WITHOUT ROWID;
+                    -- A change row keeps one stated parent. When another report of the change states a different one,
+                    -- the row keeps the smaller sha and the other goes to commitEdge, so what is kept does not depend
+                    -- on the order the reports came in. (SQLite does not run this trigger again for its own UPDATE.)
+                    CREATE TRIGGER change_second_parent AFTER UPDATE OF parent ON change
+                    WHEN OLD.parent IS NOT NULL AND NEW.parent IS NOT NULL AND OLD.parent <> NEW.parent
+                    BEGIN
+                        -- Not INSERT OR IGNORE: the statement that fired the trigger would impose its own conflict rule.
+                        INSERT INTO commitEdge (service, head, contained)
+                        SELECT NEW.service, NEW.sha, max(OLD.parent, NEW.parent)
+                        WHERE max(OLD.parent, NEW.parent) <> NEW.sha AND NOT EXISTS (
+                            SELECT 1 FROM commitEdge WHERE service = NEW.service AND head = NEW.sha AND contained = max(OLD.parent, NEW.parent)
+                        );
+                        UPDATE change SET parent = min(OLD.parent, NEW.parent) WHERE service = NEW.service AND sha = NEW.sha;
+                    END;
+                    """
+            )
+        }
     }
 }

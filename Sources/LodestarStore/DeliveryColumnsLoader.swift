@@ -17,10 +17,12 @@ enum DeliveryColumnsLoader {
     static func load(_ reader: any DatabaseReader) async throws -> DeliveryColumns {
         async let changes = reader.read { db in try Self.changes(db) }
         async let deployments = reader.read { db in try Self.deployments(db) }
-        var (columns, parents) = try await changes
+        var (columns, parents, edges) = try await changes
         let rows = try await deployments
         Self.number(rows, into: &columns)
-        let (found, keys) = (columns, columns.changeSHAs.prefixKeys())
+        let keys = columns.changeSHAs.prefixKeys()
+        columns.graph = Self.graph(edges, in: columns, keys: keys)
+        let found = columns
         async let parentNumbers = Self.findParents(parents, in: found, keys: keys)
         async let deploymentCommits = Self.findCommits(rows, in: found, keys: keys)
         columns.changeParent = await parentNumbers
@@ -28,8 +30,16 @@ enum DeliveryColumnsLoader {
         return columns
     }
 
-    /// Teams, incidents and changes, in primary-key order (by service, then by sha), with each change's parent sha.
-    static func changes(_ db: Database) throws -> (DeliveryColumns, parents: TextColumn) {
+    /// What pushes and merges stated, as read: `heads[k]` contains `contained[k]` in service `service[k]`.
+    struct EdgeRows: Sendable {
+        var service: [Int32] = []
+        var heads = TextColumn()
+        var contained = TextColumn()
+    }
+
+    /// Teams, incidents and changes, in primary-key order (by service, then by sha), with each change's parent sha;
+    /// then the stated history.
+    static func changes(_ db: Database) throws -> (DeliveryColumns, parents: TextColumn, edges: EdgeRows) {
         var columns = DeliveryColumns()
         columns.teams = try PipelineSQLiteRepository.teams(db)
         columns.incidents = try PipelineSQLiteRepository.incidents(db)
@@ -50,8 +60,34 @@ enum DeliveryColumnsLoader {
             columns.changeStart.append(row.isNull(2) ? committed : min(row.double(2), committed))
             parents.append(row.text(4))
         }
+        var edges = EdgeRows()
+        try Self.rows(db, sql: "SELECT service, head, contained FROM commitEdge ORDER BY service, head, contained") { row in
+            edges.service.append(services.number(row.text(0)))
+            edges.heads.append(row.text(1))
+            edges.contained.append(row.text(2))
+        }
         columns.services = services.names
-        return (columns, parents)
+        return (columns, parents, edges)
+    }
+
+    /// The stated history as a graph over the changes and the commits only history names.
+    static func graph(_ edges: EdgeRows, in columns: DeliveryColumns, keys: [UInt64]) -> CommitGraph {
+        var graph = CommitGraph()
+        let ranges = columns.changeRanges()
+        let changes = columns.changeService.count
+        func node(_ text: TextColumn, _ index: Int, service: Int32) -> Int32 {
+            let range = Int(service) < ranges.count ? ranges[Int(service)] : 0..<0
+            let found = text.bytes.withUnsafeBytes { all in
+                columns.changeSHAs.find(UnsafeRawBufferPointer(rebasing: all[text.start(index)..<text.ends[index]]), in: range, keys: keys)
+            }
+            return found.map(Int32.init) ?? graph.addOther(service: service, sha: text[index], changes: changes)
+        }
+        for index in 0..<edges.service.count {
+            let service = edges.service[index]
+            graph.add(node(edges.heads, index, service: service), contains: node(edges.contained, index, service: service))
+        }
+        graph.finish(changes: changes)
+        return graph
     }
 
     /// The number of each change's parent in the same service, or -1.
@@ -63,8 +99,9 @@ enum DeliveryColumnsLoader {
             for change in 0..<parents.count {
                 let start = change == 0 ? 0 : parents.ends[change - 1]
                 let parent = UnsafeRawBufferPointer(rebasing: all[start..<parents.ends[change]])
-                let found = parent.isEmpty ? nil : columns.changeSHAs.find(parent, in: ranges[Int(columns.changeService[change])], keys: keys)
-                numbers.append(found.map(Int32.init) ?? -1)
+                let service = columns.changeService[change]
+                let found = parent.isEmpty ? nil : columns.changeSHAs.find(parent, in: ranges[Int(service)], keys: keys).map(Int32.init)
+                numbers.append(found ?? Self.other(parent, service: service, in: columns.graph) ?? -1)
             }
         }
         return numbers
@@ -149,6 +186,7 @@ enum DeliveryColumnsLoader {
                 var first = true
                 for sha in UnsafeRawBufferPointer(rebasing: all[start..<rows.shas.ends[deployment]]).split(separator: UInt8(ascii: " ")) {
                     let found = columns.changeSHAs.find(UnsafeRawBufferPointer(rebasing: sha), in: range, keys: keys).map(Int32.init)
+                        ?? Self.other(UnsafeRawBufferPointer(rebasing: sha), service: Int32(service), in: columns.graph)
                     if first { head = found ?? -1 } else if let found { extras[number, default: []].append(found) }
                     first = false
                     if !namedPrefixes.isEmpty, namedPrefixes.contains(DeliveryFacts.prefixKey(sha)) {
@@ -159,6 +197,12 @@ enum DeliveryColumnsLoader {
             }
         }
         return (heads, extras, named)
+    }
+
+    /// A commit only history names, looked up when it is not a change (rare: most commits are changes).
+    static func other(_ sha: UnsafeRawBufferPointer, service: Int32, in graph: CommitGraph) -> Int32? {
+        guard graph.otherCount > 0, !sha.isEmpty else { return nil }
+        return graph.other(service: service, sha: String(decoding: sha, as: UTF8.self))
     }
 
     /// Names numbered in order of first appearance; the last name read is remembered, since rows come in runs.

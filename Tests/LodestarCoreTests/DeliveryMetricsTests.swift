@@ -35,6 +35,55 @@ struct DeliveryMetricsTests {
         #expect(shipped.filter { $0.deploymentId == "d2" }.map(\.sha).sorted() == ["ccc3", "ddd4"])
     }
 
+    /// Two pushes to main: `p1` (before `base`) lists aaa1 and a merge of a branch (bbb2, ccc3), `p2` lists ddd4.
+    static func pushes(listing order: (([String]) -> [String]) = { $0 }) -> [HistoryEvent] {
+        [
+            HistoryEvent(service: "api", head: "eee5", contains: order(["aaa1", "bbb2", "ccc3", "eee5", "base"])),
+            HistoryEvent(service: "api", head: "ddd4", contains: order(["ddd4", "eee5"])),
+        ]
+    }
+
+    static let pushed = ["base", "aaa1", "bbb2", "ccc3", "eee5", "ddd4"].enumerated().map { Self.change($1, Double($0)) }
+
+    @Test func aDeploymentShipsWhatItsPushesStateWhateverTheOrderTheyListCommitsIn() {
+        for order in [{ $0 }, { $0.reversed() }, { $0.sorted() }, { Array($0.dropFirst(2) + $0.prefix(2)) }] as [([String]) -> [String]] {
+            let history = DeliveryHistory(
+                changes: Self.pushed, histories: Self.pushes(listing: order),
+                deployments: [Self.deploy("d1", "eee5", 10), Self.deploy("d2", "ddd4", 12)], incidents: []
+            )
+            let shipped = DeliveryFacts(history: history).shipped
+            #expect(shipped.filter { $0.deploymentId == "d1" }.map(\.sha).sorted() == ["aaa1", "base", "bbb2", "ccc3", "eee5"])
+            #expect(shipped.filter { $0.deploymentId == "d2" }.map(\.sha) == ["ddd4"])
+        }
+    }
+
+    @Test func aHeadThatIsNotAChangeStillShipsWhatItContains() {
+        // A sender that never lists the pushed head itself (a merge commit, a truncated list).
+        let history = DeliveryHistory(
+            changes: [Self.change("aaa1", 1), Self.change("bbb2", 2)],
+            histories: [HistoryEvent(service: "api", head: "fff6", contains: ["aaa1", "bbb2"])],
+            deployments: [Self.deploy("d1", "fff6", 5)], incidents: []
+        )
+        #expect(DeliveryFacts(history: history).shipped.map(\.sha).sorted() == ["aaa1", "bbb2"])
+    }
+
+    @Test func aCycleInTheStatedHistoryShipsEachCommitOnce() {
+        let history = DeliveryHistory(
+            changes: [Self.change("aaa1", 1, parent: "bbb2"), Self.change("bbb2", 2, parent: "aaa1")],
+            histories: [HistoryEvent(service: "api", head: "bbb2", contains: ["aaa1"])],
+            deployments: [Self.deploy("d1", "bbb2", 5), Self.deploy("d2", "aaa1", 6)], incidents: []
+        )
+        #expect(DeliveryFacts(history: history).shipped.map { "\($0.sha)@\($0.deploymentId)" }.sorted() == ["aaa1@d1", "bbb2@d1"])
+    }
+
+    @Test func aCommitListedByTwoServicesShipsInEach() {
+        let history = DeliveryHistory(
+            changes: [Self.change("aaa1", 1, service: "api"), Self.change("aaa1", 1, service: "web")],
+            deployments: [Self.deploy("d1", "aaa1", 5, service: "api"), Self.deploy("d2", "aaa1", 6, service: "web")], incidents: []
+        )
+        #expect(DeliveryFacts(history: history).shipped.map { "\($0.service) \($0.sha)@\($0.deploymentId)" } == ["api aaa1@d1", "web aaa1@d2"])
+    }
+
     @Test func aCommitNotDeployedOnItsOwnShipsWithTheNextDeployment() {
         // No chain and no sha on the deployments: commits ship with the first deployment after them.
         let history = DeliveryHistory(

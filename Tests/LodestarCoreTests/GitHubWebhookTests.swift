@@ -44,10 +44,17 @@ struct GitHubWebhookTests {
         return false
     }
 
+    /// The one change of a delivery (beside the history it states).
     func change(_ event: String, _ body: String) throws -> ChangeEvent {
-        let events = try self.events(event, body)
-        guard events.count == 1, case .change(let change) = events[0] else { throw Failure("expected one change, got \(events)") }
-        return change
+        let changes = try self.events(event, body).compactMap { if case .change(let change) = $0 { change } else { nil } }
+        guard changes.count == 1 else { throw Failure("expected one change, got \(changes)") }
+        return changes[0]
+    }
+
+    func history(_ event: String, _ body: String) throws -> HistoryEvent {
+        let histories = try self.events(event, body).compactMap { if case .history(let history) = $0 { history } else { nil } }
+        guard histories.count == 1 else { throw Failure("expected one history, got \(histories)") }
+        return histories[0]
     }
 
     func deployment(_ event: String, _ body: String, options: WebhookOptions = WebhookOptions()) throws -> DeploymentEvent {
@@ -206,7 +213,7 @@ struct GitHubWebhookTests {
 
     // MARK: - push
 
-    @Test func pushGivesOneChangePerCommitChainedFromBefore() throws {
+    @Test func pushGivesOneChangePerCommitAndStatesThatAfterContainsThemAndBefore() throws {
         let commits = [
             self.commit("a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", "2024-03-04T09:58:12-07:00"),
             self.commit("B1B2C3D4E5F60718293A4B5C6D7E8F9012345678", "2024-03-04T10:01:40-07:00"),
@@ -216,23 +223,43 @@ struct GitHubWebhookTests {
             .change(
                 ChangeEvent(
                     sha: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", service: "checkout-api", authoredAt: self.at("2024-03-04T16:58:12Z"),
-                    committedAt: self.at("2024-03-04T16:58:12Z"), parent: "6113728f27ae82c7b1a177c8d03f9e96e0adf246"
+                    committedAt: self.at("2024-03-04T16:58:12Z")
                 )
             ),
             .change(
                 ChangeEvent(
                     sha: "b1b2c3d4e5f60718293a4b5c6d7e8f9012345678", service: "checkout-api", authoredAt: self.at("2024-03-04T17:01:40Z"),
-                    committedAt: self.at("2024-03-04T17:01:40Z"), parent: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"
+                    committedAt: self.at("2024-03-04T17:01:40Z")
+                )
+            ),
+            .history(
+                HistoryEvent(
+                    service: "checkout-api", head: "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c",
+                    contains: [
+                        "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", "b1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
+                        "6113728f27ae82c7b1a177c8d03f9e96e0adf246",
+                    ]
                 )
             ),
         ]
         #expect(events == expected)
     }
 
-    @Test func pushOfANewBranchHasNoParentForItsFirstCommit() throws {
+    @Test func pushOfANewBranchStatesNothingAboutBefore() throws {
         let commit = self.commit("a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", "2024-03-04T10:00:00Z")
         let body = self.push(before: "0000000000000000000000000000000000000000", commits: commit)
-        #expect(try self.change("push", body).parent == nil)
+        #expect(try self.history("push", body).contains == ["a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"])
+    }
+
+    @Test func aForcedPushStatesNothingAboutBefore() throws {
+        let commit = self.commit("a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", "2024-03-04T10:00:00Z")
+        let body = self.push(commits: commit).replacingOccurrences(of: #""forced": false"#, with: #""forced": true"#)
+        #expect(try self.history("push", body).contains == ["a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"])
+    }
+
+    @Test func aPushWithoutCommitsStillStatesThatAfterContainsBefore() throws {
+        let history = try self.history("push", self.push(commits: ""))
+        #expect(history.head == "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c" && history.contains == ["6113728f27ae82c7b1a177c8d03f9e96e0adf246"])
     }
 
     @Test func pushUsesTheAuthorDateWhenTheSenderGivesOne() throws {
@@ -271,6 +298,9 @@ struct GitHubWebhookTests {
             committedAt: self.at("2024-03-04T10:01:58Z"), prMergedAt: self.at("2024-03-04T10:01:58Z")
         )
         #expect(change == expected)
+        let history = try self.history("pull_request", self.pullRequest(action: "closed", merged: true, mergedAt: "2024-03-04T10:01:58Z"))
+        #expect(history.head == "e5bd3914e2e596debea16f433f57875b5b90bcd6")
+        #expect(history.contains == ["6dcb09b5b57875f334f61aebed695e2e4193db5e", "6113728f27ae82c7b1a177c8d03f9e96e0adf246"])
     }
 
     @Test func pullRequestClosedWithoutMergingIsIgnored() throws {

@@ -7,34 +7,28 @@ import Testing
 struct GitLabWebhookTests: WebhookTesting {
     // MARK: - Push Hook
 
-    @Test func pushGivesOneChangePerCommitChainedFromBefore() throws {
+    @Test func pushGivesOneChangePerCommitAndStatesThatAfterContainsThemAndBefore() throws {
         let outcome = try self.outcome("Push Hook", Self.push)
         #expect(
             outcome
                 == .events([
-                    .change(ChangeEvent(sha: Self.first, service: "Diaspora", committedAt: self.date("2011-12-12T12:27:31Z"), parent: Self.before)),
-                    .change(ChangeEvent(sha: Self.second, service: "Diaspora", committedAt: self.date("2012-01-03T21:36:29Z"), parent: Self.first)),
+                    .change(ChangeEvent(sha: Self.first, service: "Diaspora", committedAt: self.date("2011-12-12T12:27:31Z"))),
+                    .change(ChangeEvent(sha: Self.second, service: "Diaspora", committedAt: self.date("2012-01-03T21:36:29Z"))),
+                    .history(HistoryEvent(service: "Diaspora", head: Self.second, contains: [Self.first, Self.before])),
                 ])
         )
     }
 
-    @Test func pushListingTheNewestCommitFirstIsChainedOldestFirst() throws {
+    @Test func pushListingTheNewestCommitFirstStatesTheSameHistory() throws {
         let body = Self.pushTemplate.replacingOccurrences(of: "COMMITS", with: "\(Self.secondCommit),\(Self.firstCommit)")
-        let changes = try self.changes(try self.outcome("Push Hook", body))
-        #expect(changes.map(\.sha) == [Self.first, Self.second])
-        #expect(changes.map(\.parent) == [Self.before, Self.first])
+        let events = try self.events(try self.outcome("Push Hook", body))
+        #expect(events.last == .history(HistoryEvent(service: "Diaspora", head: Self.second, contains: [Self.first, Self.before])))
     }
 
-    @Test func pushOfANewBranchLeavesTheFirstParentUnknown() throws {
+    @Test func pushOfANewBranchStatesNothingAboutBefore() throws {
         let body = Self.push.replacingOccurrences(of: Self.before, with: String(repeating: "0", count: 40))
-        let changes = try self.changes(try self.outcome("Push Hook", body))
-        #expect(changes.map(\.parent) == [nil, Self.first])
-    }
-
-    @Test func pushCappedAtTwentyCommitsLeavesTheFirstParentUnknown() throws {
-        let body = Self.push.replacingOccurrences(of: #""total_commits_count": 2"#, with: #""total_commits_count": 31"#)
-        let changes = try self.changes(try self.outcome("Push Hook", body))
-        #expect(changes.first?.parent == nil)
+        let events = try self.events(try self.outcome("Push Hook", body))
+        #expect(events.last == .history(HistoryEvent(service: "Diaspora", head: Self.second, contains: [Self.first])))
     }
 
     @Test func pushReadsGitLabStyleTimestamps() throws {
@@ -47,6 +41,7 @@ struct GitLabWebhookTests: WebhookTesting {
 
     @Test func pushDeletingABranchIsIgnored() throws {
         let body = Self.pushTemplate.replacingOccurrences(of: "COMMITS", with: "")
+            .replacingOccurrences(of: #""after": "\#(Self.second)""#, with: #""after": "0000000000000000000000000000000000000000""#)
         #expect(try self.outcome("Push Hook", body) == .ignored("push has no commits"))
     }
 
@@ -80,7 +75,12 @@ struct GitLabWebhookTests: WebhookTesting {
                             sha: "8d4c2f1e9a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d", service: "Gitlab Test", authoredAt: self.date("2026-10-30T08:00:00Z"),
                             committedAt: merged, prMergedAt: merged
                         )
-                    )
+                    ),
+                    .history(
+                        HistoryEvent(
+                            service: "Gitlab Test", head: "8d4c2f1e9a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d", contains: ["da1560886d4f094c3e6c9ef40349f7d38b5d27d7"]
+                        )
+                    ),
                 ])
         )
     }

@@ -48,7 +48,7 @@ struct GenericRecordTests {
     }
 
     @Test func namesAnUnknownType() {
-        #expect(throws: RecordFieldError(field: "type", message: "unknown type 'build'; use change, deployment or incident")) {
+        #expect(throws: RecordFieldError(field: "type", message: "unknown type 'build'; use change, history, deployment or incident")) {
             try Self.event(#"{"type":"build"}"#)
         }
     }

@@ -36,6 +36,21 @@ struct PipelineStoreTests {
         try self.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
     }
 
+    @Test func reportsOfOneChangeWithDifferentParentsKeepThemAllWhateverTheirOrder() async throws {
+        func change(_ parent: String) -> PipelineEvent {
+            .change(ChangeEvent(sha: "abcd1", service: "api", committedAt: Date(timeIntervalSince1970: 1_800_000_000), parent: parent))
+        }
+        var kept: [[String]] = []
+        for order in [["aaaa1", "cccc3", "bbbb2"], ["cccc3", "bbbb2", "aaaa1", "cccc3"], ["bbbb2", "aaaa1", "cccc3"]] {
+            let database = try AppDatabase.inMemory()
+            let repository = PipelineSQLiteRepository(database: database)
+            for parent in order { _ = try await repository.store([change(parent)], deliveryId: nil) }
+            let history = try await repository.history()
+            kept.append(history.changes.compactMap(\.parent) + history.histories.flatMap(\.contains))
+        }
+        #expect(kept == Array(repeating: ["aaaa1", "bbbb2", "cccc3"], count: 3))
+    }
+
     @Test func aRedeliveredWebhookStoresNothing() async throws {
         #expect(try await self.repository.store([Self.deployment], deliveryId: "github:1"))
         #expect(try await !self.repository.store([Self.deployment], deliveryId: "github:1"))
@@ -74,7 +89,7 @@ struct PipelineStoreTests {
         )
         #expect(summary.imported == 2 && summary.rejected == 2)
         #expect(summary.rejections.map(\.description) == [
-            "events.ndjson:2: type: unknown type 'deploy'; use change, deployment or incident",
+            "events.ndjson:2: type: unknown type 'deploy'; use change, history, deployment or incident",
             "events.ndjson:4: malformed JSON: expected ',' or '}' after \"id\"",
         ])
         #expect(try self.count("change") == 1 && self.count("deployment") == 1)

@@ -31,7 +31,7 @@ public struct TextColumn: Sendable, Equatable {
         String(decoding: self.bytes[self.start(index)..<self.ends[index]], as: UTF8.self)
     }
 
-    func start(_ index: Int) -> Int { index == 0 ? 0 : self.ends[index - 1] }
+    public func start(_ index: Int) -> Int { index == 0 ? 0 : self.ends[index - 1] }
 
     /// Byte-wise order of text `index` against `other`: negative, zero or positive, like `memcmp`.
     public func compare(_ index: Int, with other: UnsafeRawBufferPointer) -> Int {
@@ -149,9 +149,11 @@ public struct DeliveryColumns: Sendable {
     /// The earlier of authored and committed time, where lead time starts.
     public var changeStart: [Double] = []
     public var changeCommitted: [Double] = []
-    /// The index of the parent commit in the same service, or -1.
+    /// The node of the commit a change's row names as its parent (see `CommitGraph`), or -1.
     public var changeParent: [Int32] = []
     public var changeSHAs = TextColumn()
+    /// What pushes and merges stated about history, over the changes and the commits known only from that.
+    public var graph = CommitGraph()
 
     // Deployments, in any order.
     public var deploymentService: [Int32] = []
@@ -182,6 +184,12 @@ public struct DeliveryColumns: Sendable {
     public var latestEvent: Date? {
         let times = [self.deploymentFinished.max(), self.changeCommitted.max(), self.incidents.map(\.openedAt.timeIntervalSince1970).max()]
         return times.compactMap(\.self).max().map(Date.init(timeIntervalSince1970:))
+    }
+
+    /// The node of a service's commit: its change, else a commit only history named, else nil.
+    func node(sha: String, service: Int32, in ranges: [Range<Int>]) -> Int32? {
+        let range = Int(service) < ranges.count ? ranges[Int(service)] : 0..<0
+        return self.changeSHAs.find(sha, in: range).map(Int32.init) ?? self.graph.other(service: service, sha: sha)
     }
 
     /// Each service's run of changes.
@@ -222,9 +230,19 @@ public struct DeliveryColumns: Sendable {
             self.changeSHAs.append(change.sha)
         }
         let ranges = self.changeRanges()
+        for history in history.histories {
+            let serviceId = service(history.service)
+            let range = Int(serviceId) < ranges.count ? ranges[Int(serviceId)] : 0..<0
+            func node(_ sha: String) -> Int32 {
+                self.changeSHAs.find(sha, in: range).map(Int32.init) ?? self.graph.addOther(service: serviceId, sha: sha, changes: changes.count)
+            }
+            let head = node(history.head)
+            for contained in history.contains where contained != history.head { self.graph.add(head, contains: node(contained)) }
+        }
+        self.graph.finish(changes: changes.count)
         for (index, change) in changes.enumerated() {
-            let range = ranges[Int(self.changeService[index])]
-            self.changeParent.append(change.parent.flatMap { self.changeSHAs.find($0, in: range) }.map(Int32.init) ?? -1)
+            let serviceId = self.changeService[index]
+            self.changeParent.append(change.parent.flatMap { self.node(sha: $0, service: serviceId, in: ranges) } ?? -1)
         }
 
         let named = Self.namedPrefixes(history.incidents)
@@ -236,8 +254,7 @@ public struct DeliveryColumns: Sendable {
                 return Int32(self.environments.count - 1)
             }()
             let number = Int32(self.deploymentService.count)
-            let range = Int(serviceId) < ranges.count ? ranges[Int(serviceId)] : 0..<0
-            let known = deployment.shas.map { sha in self.changeSHAs.find(sha, in: range).map(Int32.init) ?? -1 }
+            let known = deployment.shas.map { sha in self.node(sha: sha, service: serviceId, in: ranges) ?? -1 }
             self.deploymentService.append(serviceId)
             self.deploymentEnvironment.append(environmentId)
             self.deploymentFinished.append(deployment.finishedAt.timeIntervalSince1970)
@@ -259,5 +276,46 @@ public struct DeliveryColumns: Sendable {
             )
         }
         self.incidents = history.incidents
+    }
+}
+
+/// The commits' history as stated, as a graph over nodes: `0..<changes` are the changes (in `DeliveryColumns`
+/// order), later ones commits known only because a push or merge named them. An edge A → B says A contains B.
+/// Changes' own parents live in `DeliveryColumns.changeParent`; these are the other edges.
+public struct CommitGraph: Sendable {
+    /// Node → the nodes it contains, each list sorted and without repeats once `finish()` ran.
+    public var contains: [Int32: [Int32]] = [:]
+    /// Per service, the commits known only from history, by sha.
+    public var others: [Int32: [String: Int32]] = [:]
+    /// How many nodes are changes; the rest are others.
+    public var changeCount = 0
+    public var otherCount = 0
+
+    public init() {}
+
+    public var nodeCount: Int { self.changeCount + self.otherCount }
+
+    public func other(service: Int32, sha: String) -> Int32? {
+        self.others[service]?[sha]
+    }
+
+    /// The node of a commit only history names, numbered after the `changes` changes.
+    public mutating func addOther(service: Int32, sha: String, changes: Int) -> Int32 {
+        if let known = self.others[service]?[sha] { return known }
+        let node = Int32(changes + self.otherCount)
+        self.others[service, default: [:]][sha] = node
+        self.otherCount += 1
+        return node
+    }
+
+    public mutating func add(_ head: Int32, contains contained: Int32) {
+        guard head != contained else { return }
+        self.contains[head, default: []].append(contained)
+    }
+
+    /// Sorts each node's edges, so that what is walked does not depend on the order facts were stored in.
+    public mutating func finish(changes: Int) {
+        self.changeCount = changes
+        for (node, targets) in self.contains { self.contains[node] = Array(Set(targets)).sorted() }
     }
 }

@@ -4,12 +4,18 @@ import Synchronization
 /// Everything the metrics need, as stored: changes, deployments and incidents, and the service → team map.
 public struct DeliveryHistory: Sendable {
     public var changes: [ChangeEvent]
+    /// What pushes and merges stated about the commits' history.
+    public var histories: [HistoryEvent]
     public var deployments: [DeploymentEvent]
     public var incidents: [IncidentEvent]
     public var teams: [String: String]
 
-    public init(changes: [ChangeEvent], deployments: [DeploymentEvent], incidents: [IncidentEvent], teams: [String: String] = [:]) {
+    public init(
+        changes: [ChangeEvent], histories: [HistoryEvent] = [], deployments: [DeploymentEvent], incidents: [IncidentEvent],
+        teams: [String: String] = [:]
+    ) {
         self.changes = changes
+        self.histories = histories
         self.deployments = deployments
         self.incidents = incidents
         self.teams = teams
@@ -200,13 +206,17 @@ public struct DeliveryFacts: Sendable {
     }
 }
 
-/// The walk that finds which changes each successful production deployment shipped: back along the parent chain
-/// from the deployed commit to the last shipped one, or, without a known deployed commit, every change of the
-/// service not shipped yet that was made before the deployment ended; then any other commits it lists.
+/// The walk that finds which changes each successful production deployment shipped: every commit the deployed
+/// commit (and any other it lists) reaches through parents and stated history that no earlier deployment reached.
+/// What earlier deployments reached is closed under "contains", so the walk stops at the first commit already
+/// shipped. Without a known deployed commit (or one that states no history and is not a change), it ships every
+/// change of the service not shipped yet that was made before the deployment ended.
 struct ChangeWalk {
     let columns: DeliveryColumns
     let ranges: [Range<Int>]
+    /// Per node of the commit graph: reached by an earlier deployment.
     var shipped: [Bool]
+    var stack: [Int32] = []
     /// Per service, its changes by commit time (built when first needed) and how far the time fallback has gone.
     var byTime: [[Int32]?]
     var pendingStart: [Int]
@@ -214,7 +224,7 @@ struct ChangeWalk {
     init(columns: DeliveryColumns) {
         self.columns = columns
         self.ranges = columns.changeRanges()
-        self.shipped = Array(repeating: false, count: columns.changeService.count)
+        self.shipped = Array(repeating: false, count: max(columns.changeService.count, columns.graph.nodeCount))
         self.byTime = Array(repeating: nil, count: columns.services.count)
         self.pendingStart = Array(repeating: 0, count: columns.services.count)
     }
@@ -264,13 +274,9 @@ struct ChangeWalk {
         let deployment = Int(deployment)
         let service = Int(self.columns.deploymentService[deployment])
         let head = self.columns.deploymentHead[deployment]
-        if head >= 0 {
-            var cursor = head
-            while cursor >= 0, !self.shipped[Int(cursor)] {
-                self.shipped[Int(cursor)] = true
-                batch.append(cursor)
-                cursor = self.columns.changeParent[Int(cursor)]
-            }
+        let changes = Int32(self.columns.changeService.count)
+        if head >= 0, head < changes || self.columns.graph.contains[head] != nil {
+            self.walk(from: head, changes: changes, into: &batch)
         } else if service < self.ranges.count, !self.ranges[service].isEmpty {
             let committed = self.columns.changeCommitted
             let order = self.byTime[service] ?? self.ranges[service].map(Int32.init).sorted {
@@ -289,9 +295,27 @@ struct ChangeWalk {
             }
             self.pendingStart[service] = next
         }
-        for listed in self.columns.deploymentExtras[Int32(deployment)] ?? [] where !self.shipped[Int(listed)] {
-            self.shipped[Int(listed)] = true
-            batch.append(listed)
+        for listed in self.columns.deploymentExtras[Int32(deployment)] ?? [] {
+            self.walk(from: listed, changes: changes, into: &batch)
+        }
+    }
+
+    /// Marks everything `start` reaches that is not shipped yet, adding the changes among it to `batch`.
+    mutating func walk(from start: Int32, changes: Int32, into batch: inout [Int32]) {
+        let graph = self.columns.graph
+        let hasEdges = !graph.contains.isEmpty
+        self.stack.append(start)
+        while let node = self.stack.popLast() {
+            guard !self.shipped[Int(node)] else { continue }
+            self.shipped[Int(node)] = true
+            if node < changes {
+                batch.append(node)
+                let parent = self.columns.changeParent[Int(node)]
+                if parent >= 0, !self.shipped[Int(parent)] { self.stack.append(parent) }
+            }
+            if hasEdges, let contained = graph.contains[node] {
+                for next in contained.reversed() where !self.shipped[Int(next)] { self.stack.append(next) }
+            }
         }
     }
 }

@@ -22,6 +22,11 @@ extension GenericRecord {
             time("authoredAt", change.authoredAt)
             time("committedAt", change.committedAt)
             time("prMergedAt", change.prMergedAt)
+        case .history(let history):
+            fields["type"] = "history"
+            fields["service"] = history.service
+            fields["sha"] = history.head
+            fields["shas"] = history.contains.joined(separator: " ")
         case .deployment(let deployment):
             fields["type"] = "deployment"
             fields["id"] = deployment.id

@@ -3,25 +3,27 @@ import Foundation
 /// A generic pipeline record — from `POST /api/v1/events` or `lodestar ingest` — that cannot be used.
 public typealias RecordFieldError = FieldError
 
-/// The generic record format: one object per event, `type` change, deployment or incident.
+/// The generic record format: one object per event, `type` change, history, deployment or incident.
 ///
-/// change: `sha`, `service`, `committedAt`, optional `authoredAt`, `prMergedAt`, `parent`.
+/// change: `sha`, `service`, `committedAt`, optional `authoredAt`, `prMergedAt`, `parent`. history: `sha` (a head,
+/// such as a push's `after`), `shas` (the commits it contains), `service`.
 /// deployment: `id`, `service`, `finishedAt`, `result`, optional `environment` (default production), `sha` or `shas`,
 /// `startedAt`. incident: `id`, `service`, `openedAt`, optional `resolvedAt`, `title`, `rootCause`.
 /// A missing `service` (or `repository`) falls back to the default service.
 public enum GenericRecord {
     public static let fields: [String: Set<String>] = [
         "change": ["type", "sha", "service", "repository", "committedAt", "authoredAt", "prMergedAt", "parent"],
+        "history": ["type", "service", "repository", "sha", "shas"],
         "deployment": ["type", "id", "service", "repository", "environment", "sha", "shas", "startedAt", "finishedAt", "result"],
         "incident": ["type", "id", "service", "repository", "title", "openedAt", "resolvedAt", "rootCause"],
     ]
 
     public static func event(from record: [String: FlatValue]) throws(RecordFieldError) -> PipelineEvent {
         guard case .string(let type)? = record["type"] else {
-            throw RecordFieldError(field: "type", message: record["type"] == nil ? "is required (change, deployment or incident)" : "must be text")
+            throw RecordFieldError(field: "type", message: record["type"] == nil ? "is required (change, history, deployment or incident)" : "must be text")
         }
         guard let allowed = Self.fields[type] else {
-            throw RecordFieldError(field: "type", message: "unknown type '\(type)'; use change, deployment or incident")
+            throw RecordFieldError(field: "type", message: "unknown type '\(type)'; use change, history, deployment or incident")
         }
         if record.keys.contains(where: { !allowed.contains($0) }), let unknown = record.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw RecordFieldError(field: unknown, message: "is not a field of a \(type) record")
@@ -39,6 +41,11 @@ public enum GenericRecord {
                     parent: try reader.text("parent")?.lowercasedIfNeeded
                 )
             )
+        case "history":
+            let head = try reader.sha("sha")
+            let contains = try reader.list("shas").map(\.lowercasedIfNeeded).filter { $0 != head }
+            guard !contains.isEmpty else { throw RecordFieldError(field: "shas", message: "is required: the commits \(head) contains") }
+            return .history(HistoryEvent(service: service, head: head, contains: contains))
         case "deployment":
             var shas = try reader.list("shas").map(\.lowercasedIfNeeded)
             if let sha = try reader.text("sha") { shas.insert(sha.lowercasedIfNeeded, at: 0) }

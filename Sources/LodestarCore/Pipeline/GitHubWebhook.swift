@@ -23,23 +23,23 @@ public enum GitHubWebhook {
 
     // MARK: - Events
 
-    /// One change per pushed commit, oldest first, each linked to the one before it.
+    /// One change per pushed commit, and the history the push states: `after` contains every listed commit and,
+    /// unless the push was forced or made a new branch, `before`. The list's order is not read: senders differ.
     private static func push(_ payload: PushPayload) throws(WebhookError) -> WebhookOutcome {
         if payload.deleted == true { return .ignored("push deleted a branch or tag") }
-        let commits = payload.commits ?? []
-        if commits.isEmpty { return .ignored("push has no commits") }
         let service = self.service(of: payload.repository)
-        // A new branch is pushed with `before` all zeros: there is no parent to link.
-        var parent = payload.before.nonEmpty.flatMap { $0.allSatisfy { $0 == "0" } ? nil : $0.lowercased() }
         var events: [PipelineEvent] = []
-        for (index, commit) in commits.enumerated() {
+        var listed: [String] = []
+        for (index, commit) in (payload.commits ?? []).enumerated() {
             let sha = try WebhookDecoding.require(commit.id.nonEmpty, "commits[\(index)].id").lowercased()
             let committedAt = try WebhookDecoding.require(commit.timestamp, "commits[\(index)].timestamp").date
             let authoredAt = commit.author?.date?.date ?? committedAt
-            events.append(.change(ChangeEvent(sha: sha, service: service, authoredAt: authoredAt, committedAt: committedAt, parent: parent)))
-            parent = sha
+            events.append(.change(ChangeEvent(sha: sha, service: service, authoredAt: authoredAt, committedAt: committedAt)))
+            listed.append(sha)
         }
-        return .events(events)
+        let before = payload.forced == true ? nil : payload.before.nonEmpty.flatMap { $0.allSatisfy { $0 == "0" } ? nil : $0.lowercased() }
+        if let history = HistoryEvent.stated(service: service, head: payload.after, listed: listed, before: before) { events.append(.history(history)) }
+        return events.isEmpty ? .ignored("push has no commits") : .events(events)
     }
 
     /// A merged pull request: its merge commit, dated from the PR's opening so squash merges keep their lead time.
@@ -49,11 +49,12 @@ public enum GitHubWebhook {
         guard pullRequest.merged == true || pullRequest.mergedAt != nil else { return .ignored("pull request closed without merging") }
         let mergedAt = try WebhookDecoding.require(pullRequest.mergedAt, "pull_request.merged_at").date
         let sha = try WebhookDecoding.require(pullRequest.mergeCommitSHA.nonEmpty, "pull_request.merge_commit_sha").lowercased()
-        let change = ChangeEvent(
-            sha: sha, service: self.service(of: payload.repository), authoredAt: pullRequest.createdAt?.date, committedAt: mergedAt,
-            prMergedAt: mergedAt
-        )
-        return .events([.change(change)])
+        let service = self.service(of: payload.repository)
+        let change = ChangeEvent(sha: sha, service: service, authoredAt: pullRequest.createdAt?.date, committedAt: mergedAt, prMergedAt: mergedAt)
+        // The merge (or squash, or last rebased) commit brings the pull request's head, and its base before it.
+        let contained = [pullRequest.head?.sha, pullRequest.base?.sha].compactMap { $0.nonEmpty?.lowercased() }
+        let history = HistoryEvent.stated(service: service, head: sha, listed: contained, before: nil)
+        return .events([.change(change)] + (history.map { [.history($0)] } ?? []))
     }
 
     /// A deployment that reached an end state.
@@ -150,6 +151,8 @@ private struct Repository: Decodable {
 
 private struct PushPayload: Decodable {
     var before: String?
+    var after: String?
+    var forced: Bool?
     var deleted: Bool?
     var commits: [Commit]?
     var repository: Repository?
@@ -181,9 +184,15 @@ private struct PullRequestPayload: Decodable {
         var mergedAt: FlexibleDate?
         var createdAt: FlexibleDate?
         var mergeCommitSHA: String?
+        var head: Ref?
+        var base: Ref?
+
+        struct Ref: Decodable {
+            var sha: String?
+        }
 
         enum CodingKeys: String, CodingKey {
-            case merged
+            case merged, head, base
             case mergedAt = "merged_at"
             case createdAt = "created_at"
             case mergeCommitSHA = "merge_commit_sha"

@@ -53,27 +53,22 @@ public enum GitLabWebhook {
 
     // MARK: - Events
 
-    /// One change per pushed commit, oldest first, each linked to the one before it.
+    /// One change per pushed commit, and the history the push states: `after` contains every listed commit and,
+    /// unless the push made a new branch, `before`. GitLab lists at most 20 commits; the ones it leaves out are still
+    /// in `before`'s history or in no one's. The list's order is not read: GitLab versions differ.
     private static func push(_ hook: PushHook) throws(WebhookError) -> WebhookOutcome {
-        var commits: [(sha: String, committedAt: Date)] = []
-        for (index, commit) in (hook.commits ?? []).enumerated() {
-            let sha = try WebhookDecoding.require(commit.id.nonEmpty, "commits[\(index)].id").lowercased()
-            commits.append((sha, try WebhookDecoding.require(commit.timestamp, "commits[\(index)].timestamp").date))
-        }
-        if commits.isEmpty { return .ignored("push has no commits") }
-        // Some GitLab versions list the newest commit (`after`) first; put the list oldest first, then order by time.
-        if commits.count > 1, commits[0].sha == hook.after?.lowercased() { commits.reverse() }
-        commits = commits.enumerated().sorted { ($0.element.committedAt, $0.offset) < ($1.element.committedAt, $1.offset) }.map(\.element)
-        // A new branch has `before` all zeros, and GitLab sends at most 20 commits: then `before` is not the first one's parent.
-        let truncated = (hook.totalCommitsCount ?? commits.count) > commits.count
-        var parent = hook.before.nonEmpty.flatMap { $0.allSatisfy { $0 == "0" } || truncated ? nil : $0.lowercased() }
         let service = self.service(hook.project, hook.repository)
         var events: [PipelineEvent] = []
-        for commit in commits {
-            events.append(.change(ChangeEvent(sha: commit.sha, service: service, committedAt: commit.committedAt, parent: parent)))
-            parent = commit.sha
+        var listed: [String] = []
+        for (index, commit) in (hook.commits ?? []).enumerated() {
+            let sha = try WebhookDecoding.require(commit.id.nonEmpty, "commits[\(index)].id").lowercased()
+            let committedAt = try WebhookDecoding.require(commit.timestamp, "commits[\(index)].timestamp").date
+            events.append(.change(ChangeEvent(sha: sha, service: service, committedAt: committedAt)))
+            listed.append(sha)
         }
-        return .events(events)
+        let before = hook.before.nonEmpty.flatMap { $0.allSatisfy { $0 == "0" } ? nil : $0.lowercased() }
+        if let history = HistoryEvent.stated(service: service, head: hook.after, listed: listed, before: before) { events.append(.history(history)) }
+        return events.isEmpty ? .ignored("push has no commits") : .events(events)
     }
 
     /// A merged merge request: its merge commit, dated from the request's opening so squash merges keep their lead time.
@@ -88,11 +83,13 @@ public enum GitLabWebhook {
             return .ignored("update of a merged merge request without merged_at")
         }
         let sha = try WebhookDecoding.require(attributes.mergeCommitSHA.nonEmpty ?? attributes.lastCommit?.id.nonEmpty, "object_attributes.merge_commit_sha")
+        let service = self.service(hook.project, hook.repository)
         let change = ChangeEvent(
-            sha: sha.lowercased(), service: self.service(hook.project, hook.repository), authoredAt: attributes.createdAt?.date,
-            committedAt: mergedAt.date, prMergedAt: mergedAt.date
+            sha: sha.lowercased(), service: service, authoredAt: attributes.createdAt?.date, committedAt: mergedAt.date, prMergedAt: mergedAt.date
         )
-        return .events([.change(change)])
+        // The merge (or squash) commit brings the merge request's last commit.
+        let history = HistoryEvent.stated(service: service, head: sha, listed: [attributes.lastCommit?.id.nonEmpty?.lowercased()].compactMap(\.self), before: nil)
+        return .events([.change(change)] + (history.map { [.history($0)] } ?? []))
     }
 
     /// A deployment that reached success or failure; canceled and running deployments are not outcomes.

@@ -8,7 +8,8 @@ public struct ChangeEvent: Sendable, Equatable, Codable {
     public var committedAt: Date
     /// When the pull/merge request that brought the commit was merged, if known.
     public var prMergedAt: Date?
-    /// The commit before this one in a push (GitHub `before` for the first commit of a push), linking the chain.
+    /// A commit the sender says this one contains (its git parent), as a generic record states it. Webhook pushes
+    /// state history as a `HistoryEvent` instead: the order of a push's commits says nothing about their parents.
     public var parent: String?
 
     public init(sha: String, service: String, authoredAt: Date? = nil, committedAt: Date, prMergedAt: Date? = nil, parent: String? = nil) {
@@ -95,9 +96,36 @@ public struct IncidentEvent: Sendable, Equatable, Codable {
     }
 }
 
+/// What a push or merge states about a service's history: `head` contains each commit of `contains` (and so all
+/// they contain). A push's `after` contains its listed commits and its `before`; a merge commit contains the
+/// pull request's head and base. Facts only add up: stored twice, split or shuffled, they say the same.
+public struct HistoryEvent: Sendable, Equatable, Codable {
+    public var service: String
+    public var head: String
+    public var contains: [String]
+
+    public init(service: String, head: String, contains: [String]) {
+        self.service = service
+        self.head = head
+        self.contains = contains
+    }
+}
+
+extension HistoryEvent {
+    /// What a push or merge states: `head` contains `listed` and `before`, itself left out. Nil when it states
+    /// nothing (no head, or nothing but the head).
+    public static func stated(service: String, head: String?, listed: [String], before: String?) -> HistoryEvent? {
+        guard let head = head?.lowercased(), !head.isEmpty, !head.allSatisfy({ $0 == "0" }) else { return nil }
+        var seen: Set<String> = [head]
+        let contains = (listed + [before].compactMap(\.self)).filter { seen.insert($0).inserted }
+        return contains.isEmpty ? nil : HistoryEvent(service: service, head: head, contains: contains)
+    }
+}
+
 /// Anything the pipeline sends.
 public enum PipelineEvent: Sendable, Equatable {
     case change(ChangeEvent)
+    case history(HistoryEvent)
     case deployment(DeploymentEvent)
     case incident(IncidentEvent)
 }

@@ -56,7 +56,16 @@ public struct PipelineSQLiteRepository: PipelineRepository {
             }
             let incidents = try Self.incidents(db)
             let teams = try Self.teams(db)
-            return DeliveryHistory(changes: changes, deployments: deployments, incidents: incidents, teams: teams)
+            var histories: [HistoryEvent] = []
+            for row in try Row.fetchAll(db, sql: "SELECT service, head, contained FROM commitEdge ORDER BY service, head, contained") {
+                let (service, head, contained): (String, String, String) = (row[0], row[1], row[2])
+                if let last = histories.last, last.service == service, last.head == head {
+                    histories[histories.count - 1].contains.append(contained)
+                } else {
+                    histories.append(HistoryEvent(service: service, head: head, contains: [contained]))
+                }
+            }
+            return DeliveryHistory(changes: changes, histories: histories, deployments: deployments, incidents: incidents, teams: teams)
         }
     }
 
@@ -121,6 +130,7 @@ struct PipelineWriter {
     let change: BulkStatement
     let deployment: BulkStatement
     let incident: BulkStatement
+    let edge: BulkStatement
     /// Commits dated later than this are stored but flagged.
     let futureLimit = Date().addingTimeInterval(3600)
 
@@ -133,11 +143,13 @@ struct PipelineWriter {
                     authoredAt = CASE WHEN excluded.authoredAt IS NULL THEN authoredAt WHEN authoredAt IS NULL THEN excluded.authoredAt
                         ELSE min(authoredAt, excluded.authoredAt) END,
                     committedAt = min(committedAt, excluded.committedAt),
-                    prMergedAt = coalesce(prMergedAt, excluded.prMergedAt),
-                    parent = coalesce(parent, excluded.parent),
+                    prMergedAt = CASE WHEN excluded.prMergedAt IS NULL THEN prMergedAt WHEN prMergedAt IS NULL THEN excluded.prMergedAt
+                        ELSE min(prMergedAt, excluded.prMergedAt) END,
+                    parent = coalesce(excluded.parent, parent),
                     flag = coalesce(excluded.flag, flag)
                 """
         )
+        self.edge = try BulkStatement(db, sql: "INSERT OR IGNORE INTO commitEdge (service, head, contained) VALUES (?, ?, ?)")
         // A deployment's latest report wins (a status moves from failure to success on a retry).
         self.deployment = try BulkStatement(
             db, sql: """
@@ -174,6 +186,14 @@ struct PipelineWriter {
                 row.real(change.prMergedAt?.timeIntervalSince1970)
                 row.text(change.parent)
                 row.text(flag)
+            }
+        case .history(let history):
+            for contained in history.contains where contained != history.head {
+                try self.edge.execute { row in
+                    row.text(history.service)
+                    row.text(history.head)
+                    row.text(contained)
+                }
             }
         case .deployment(let deployment):
             let flag = deployment.startedAt.map { $0 > deployment.finishedAt } == true ? "finishes before it starts" : nil
