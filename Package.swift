@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         .target(
@@ -89,7 +90,10 @@ let package = Package(
         .testTarget(name: "LodestarReportTests", dependencies: ["LodestarCore", "LodestarReport"]),
         .testTarget(
             name: "LodestarStoreTests",
-            dependencies: ["LodestarCore", "LodestarStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "LodestarCore", "LodestarStore", "LodestarTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(name: "LodestarCLITests", dependencies: ["lodestar", "LodestarCore", "LodestarTestSupport"]),
         .testTarget(

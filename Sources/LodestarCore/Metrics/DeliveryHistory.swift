@@ -208,9 +208,9 @@ public struct DeliveryFacts: Sendable {
 
 /// The walk that finds which changes each successful production deployment shipped: every commit the deployed
 /// commit (and any other it lists) reaches through parents and stated history that no earlier deployment reached.
-/// What earlier deployments reached is closed under "contains", so the walk stops at the first commit already
-/// shipped. Without a known deployed commit (or one that states no history and is not a change), it ships every
-/// change of the service not shipped yet that was made before the deployment ended.
+/// Without a known deployed commit (one that is neither a change nor the head of stated history), every change
+/// of the service not shipped yet that was committed before the deployment ended, with what those reach. What is
+/// shipped is so always closed under "contains", and the walk can stop at the first commit already shipped.
 struct ChangeWalk {
     let columns: DeliveryColumns
     let ranges: [Range<Int>]
@@ -286,11 +286,8 @@ struct ChangeWalk {
             let end = self.columns.deploymentFinished[deployment]
             var next = self.pendingStart[service]
             while next < order.count, committed[Int(order[next])] <= end {
-                let candidate = Int(order[next])
-                if !self.shipped[candidate] {
-                    self.shipped[candidate] = true
-                    batch.append(Int32(candidate))
-                }
+                // With what it contains, so that what is shipped stays closed under "contains".
+                if !self.shipped[Int(order[next])] { self.walk(from: order[next], changes: changes, into: &batch) }
                 next += 1
             }
             self.pendingStart[service] = next
