@@ -96,5 +96,16 @@ extension AppDatabase {
                     """
             )
         }
+        migrator.registerMigration("v6 deployment runs") { db in
+            try db.execute(
+                sql: """
+                    -- The CI run a deployment came from, and whether it stands for the whole run (a workflow run, a
+                    -- pipeline): such a deployment is left out when a job's deployment names the same run.
+                    ALTER TABLE deployment ADD COLUMN run TEXT CHECK (run IS NULL OR run <> '');
+                    ALTER TABLE deployment ADD COLUMN wholeRun INTEGER NOT NULL DEFAULT 0 CHECK (wholeRun IN (0, 1));
+                    CREATE INDEX deployment_run ON deployment(run) WHERE run IS NOT NULL;
+                    """
+            )
+        }
     }
 }

@@ -59,6 +59,11 @@ struct BulkStatement {
             self.index += 1
         }
 
+        mutating func int(_ value: Int) {
+            sqlite3_bind_int64(self.handle, self.index, Int64(value))
+            self.index += 1
+        }
+
         private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
     }
 }

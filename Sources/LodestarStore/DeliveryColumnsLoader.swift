@@ -121,6 +121,11 @@ enum DeliveryColumnsLoader {
         var project: [Int32] = []
     }
 
+    /// `DeploymentEvent.counted` in SQL: whole-run deployments whose run a job's deployment also reported are left out.
+    static let counted = """
+        WHERE wholeRun = 0 OR NOT EXISTS (SELECT 1 FROM deployment job WHERE job.run = deployment.run AND job.wholeRun = 0)
+        """
+
     static func deployments(_ db: Database) throws -> DeploymentRows {
         var rows = DeploymentRows()
         var services = Numbering()
@@ -134,7 +139,7 @@ enum DeliveryColumnsLoader {
         rows.finished.reserveCapacity(count)
         rows.result.reserveCapacity(count)
         rows.project.reserveCapacity(count)
-        try Self.rows(db, sql: "SELECT service, environment, shas, finishedAt, result, id, project FROM deployment") { row in
+        try Self.rows(db, sql: "SELECT service, environment, shas, finishedAt, result, id, project FROM deployment \(Self.counted)") { row in
             rows.service.append(services.number(row.text(0)))
             rows.environment.append(environments.number(row.text(1)))
             rows.shas.append(row.text(2))

@@ -352,13 +352,32 @@ struct GitHubWebhookTests {
 
     // MARK: - workflow_run
 
-    @Test func completedDeployWorkflowRunGivesAProductionDeployment() throws {
+    @Test func completedDeployWorkflowRunGivesADeploymentThatStandsForTheRun() throws {
         let deployment = try self.deployment("workflow_run", self.workflowRun())
         let expected = DeploymentEvent(
             id: "github-run-8146217-2", service: "checkout-api", environment: "production", shas: ["0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c"],
-            startedAt: self.at("2024-03-04T10:03:00Z"), finishedAt: self.at("2024-03-04T10:09:02Z"), result: .success
+            startedAt: self.at("2024-03-04T10:03:00Z"), finishedAt: self.at("2024-03-04T10:09:02Z"), result: .success,
+            run: "github-run-8146217-2", wholeRun: true
         )
         #expect(deployment == expected)
+    }
+
+    @Test(arguments: [("Deploy staging", "staging"), ("deploy-to-prod-eu", "prod"), ("Deploy", "production"), ("Deploy QA (manual)", "qa")])
+    func aWorkflowRunTakesTheEnvironmentItsNameStates(name: String, environment: String) throws {
+        #expect(try self.deployment("workflow_run", self.workflowRun(name: name)).environment == environment)
+    }
+
+    @Test func aCaptureInTheDeployPatternNamesTheEnvironment() throws {
+        let options = WebhookOptions(deployWorkflowPattern: #"^release → (\w+)$"#)
+        let deployment = try self.deployment("workflow_run", self.workflowRun(name: "release → canary"), options: options)
+        #expect(deployment.environment == "canary" && !deployment.isProduction)
+    }
+
+    @Test func aDeploymentStatusFromAnActionsJobNamesItsRun() throws {
+        let body = self.deploymentStatus(state: "success", environment: "staging")
+            .replacingOccurrences(of: #""repository": "#, with: #""workflow_run": {"id": 8146217, "run_attempt": 2}, "repository": "#)
+        let deployment = try self.deployment("deployment_status", body)
+        #expect(deployment.run == "github-run-8146217-2" && !deployment.wholeRun && deployment.environment == "staging")
     }
 
     @Test(arguments: ["failure", "timed_out"])

@@ -51,6 +51,26 @@ struct PipelineStoreTests {
         #expect(kept == Array(repeating: ["aaaa1", "bbbb2", "cccc3"], count: 3))
     }
 
+    @Test func aJobsDeploymentCountsInsteadOfItsWholeRunWhicheverArrivesFirst() async throws {
+        let day = Date(timeIntervalSince1970: 1_800_000_000)
+        let whole = DeploymentEvent(
+            id: "github-run-9-1", service: "api", environment: "production", shas: ["abcd1"], startedAt: nil, finishedAt: day, result: .success,
+            run: "github-run-9-1", wholeRun: true
+        )
+        let job = DeploymentEvent(
+            id: "github-deployment-5", service: "api", environment: "staging", shas: ["abcd1"], startedAt: nil, finishedAt: day, result: .success,
+            run: "github-run-9-1"
+        )
+        for order in [[whole, job], [job, whole]] {
+            let repository = PipelineSQLiteRepository(database: try AppDatabase.inMemory())
+            for deployment in order { _ = try await repository.store([.deployment(deployment)], deliveryId: nil) }
+            let columns = try await repository.deliveryColumns()
+            #expect(columns.deploymentIDs.count == 1 && columns.deploymentIDs[0] == "github-deployment-5")
+            let fromEvents = DeliveryColumns(history: try await repository.history())
+            #expect(fromEvents.deploymentIDs.count == 1 && fromEvents.deploymentIDs[0] == "github-deployment-5")
+        }
+    }
+
     @Test func aRedeliveredWebhookStoresNothing() async throws {
         #expect(try await self.repository.store([Self.deployment], deliveryId: "github:1"))
         #expect(try await !self.repository.store([Self.deployment], deliveryId: "github:1"))

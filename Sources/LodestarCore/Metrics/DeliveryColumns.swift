@@ -246,7 +246,7 @@ public struct DeliveryColumns: Sendable {
         }
 
         let named = Self.namedPrefixes(history.incidents)
-        for deployment in history.deployments {
+        for deployment in DeploymentEvent.counted(history.deployments) {
             let serviceId = service(deployment.service)
             let environmentId = environmentIds[deployment.environment] ?? {
                 self.environments.append(deployment.environment)

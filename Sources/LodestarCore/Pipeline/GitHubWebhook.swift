@@ -66,23 +66,31 @@ public enum GitHubWebhook {
         let sha = try WebhookDecoding.require(deployment.sha.nonEmpty, "deployment.sha").lowercased()
         let environment = status.environment.nonEmpty ?? deployment.environment.nonEmpty ?? "production"
         let finishedAt = try WebhookDecoding.require(status.updatedAt ?? status.createdAt, "deployment_status.updated_at").date
+        // A job of an Actions run with `environment:` made this deployment: it names its run, whose workflow_run then
+        // stands aside (see `DeploymentEvent.wholeRun`).
+        let run = payload.workflowRun?.id.map { Self.runKey(id: $0.text, attempt: payload.workflowRun?.runAttempt) }
         let event = DeploymentEvent(
             id: "github-deployment-\(deployment.id?.text ?? "\(sha)-\(environment)")", service: self.service(of: payload.repository),
-            environment: environment, shas: [sha], startedAt: deployment.createdAt?.date, finishedAt: finishedAt, result: result
+            environment: environment, shas: [sha], startedAt: deployment.createdAt?.date, finishedAt: finishedAt, result: result, run: run
         )
         return .events([.deployment(event)])
     }
 
-    /// A completed run of a workflow whose name matches the deploy pattern is a production deployment.
+    /// A completed run of a workflow whose name matches the deploy pattern is a deployment. Its environment is the
+    /// pattern's first capture group when it has one (`deploy[- ]to[- ](\w+)`), else an environment word in the
+    /// workflow's name (`Deploy staging`), else production. When a job of the run reports its own deployment
+    /// (`environment:` in the workflow gives a deployment_status), that one counts instead.
     private static func workflowRun(_ payload: WorkflowRunPayload, options: WebhookOptions) throws(WebhookError) -> WebhookOutcome {
         let run = try WebhookDecoding.require(payload.workflowRun, "workflow_run")
         let completed = payload.action.map { $0 == "completed" } ?? (run.status == "completed")
         guard completed else { return .ignored("workflow run \(payload.action ?? run.status ?? "in progress") has not completed") }
         guard let name = run.name.nonEmpty ?? payload.workflow?.name.nonEmpty else { return .ignored("workflow run has no name") }
         let pattern = try WebhookDecoding.regularExpression(options.deployWorkflowPattern, option: "deploy workflow pattern")
-        guard pattern.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil else {
+        guard let match = pattern.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) else {
             return .ignored("workflow \(name) does not match the deploy pattern \(options.deployWorkflowPattern)")
         }
+        let captured = match.numberOfRanges > 1 ? Range(match.range(at: 1), in: name).map { String(name[$0]) } : nil
+        let environment = captured.nonEmpty ?? EnvironmentKind.named(in: name) ?? "production"
         let result: DeploymentResult
         switch run.conclusion?.lowercased() {
         case "success": result = .success
@@ -92,9 +100,10 @@ public enum GitHubWebhook {
         let id = try WebhookDecoding.require(run.id, "workflow_run.id").text
         let sha = try WebhookDecoding.require(run.headSHA.nonEmpty, "workflow_run.head_sha").lowercased()
         let finishedAt = try WebhookDecoding.require(run.updatedAt, "workflow_run.updated_at").date
+        let key = Self.runKey(id: id, attempt: run.runAttempt)
         let event = DeploymentEvent(
-            id: "github-run-\(id)-\(run.runAttempt ?? 1)", service: self.service(of: payload.repository), environment: "production",
-            shas: [sha], startedAt: (run.runStartedAt ?? run.createdAt)?.date, finishedAt: finishedAt, result: result
+            id: key, service: self.service(of: payload.repository), environment: environment,
+            shas: [sha], startedAt: (run.runStartedAt ?? run.createdAt)?.date, finishedAt: finishedAt, result: result, run: key, wholeRun: true
         )
         return .events([.deployment(event)])
     }
@@ -126,6 +135,11 @@ public enum GitHubWebhook {
     }
 
     // MARK: - Helpers
+
+    /// A workflow run's attempt, as the workflow_run and its jobs' deployment statuses both name it.
+    static func runKey(id: String, attempt: Int?) -> String {
+        "github-run-\(id)-\(attempt ?? 1)"
+    }
 
     private static func service(of repository: Repository?) -> String {
         repository?.name.nonEmpty ?? defaultServiceName
@@ -204,10 +218,23 @@ private struct DeploymentStatusPayload: Decodable {
     var deploymentStatus: Status?
     var deployment: Deployment?
     var repository: Repository?
+    /// Present when a job of an Actions workflow run created the deployment.
+    var workflowRun: Run?
 
     enum CodingKeys: String, CodingKey {
         case deployment, repository
         case deploymentStatus = "deployment_status"
+        case workflowRun = "workflow_run"
+    }
+
+    struct Run: Decodable {
+        var id: FlexibleID?
+        var runAttempt: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case id
+            case runAttempt = "run_attempt"
+        }
     }
 
     struct Status: Decodable {

@@ -72,10 +72,13 @@ extension GitLabWebhook {
         var shortSHA: String?
         var commitURL: String?
         var deployable: Deployable?
+        /// The job that deployed.
+        var deployableID: FlexibleID?
         var project: Project?
 
         enum CodingKeys: String, CodingKey {
             case status, statusChangedAt, environment, sha, deployable, project
+            case deployableID = "deployableId"
             case deploymentID = "deploymentId"
             case shortSHA = "shortSha"
             case commitURL = "commitUrl"
@@ -105,6 +108,7 @@ extension GitLabWebhook {
         }
 
         struct Build: Decodable {
+            var id: FlexibleID?
             var name: String?
             var stage: String?
             var status: String?

@@ -106,13 +106,14 @@ public enum GitLabWebhook {
             ?? "gitlab-deployment-\(hook.project?.id?.text ?? service)-\(sha)-\(environment)"
         let event = DeploymentEvent(
             id: id, service: service, environment: environment, shas: [sha], startedAt: hook.deployable?.startedAt?.date,
-            finishedAt: finishedAt, result: result
+            finishedAt: finishedAt, result: result, run: hook.deployableID.map { "gitlab-job-\($0.text)" }
         )
         return .events([.deployment(event)])
     }
 
     /// A finished pipeline that deploys: its name (or ref) matches the deploy pattern, or a job that ran has a matching
-    /// stage or name. The environment is that job's, else production.
+    /// stage or name. The environment is that job's, else production. A job with an environment also makes GitLab
+    /// send a Deployment Hook; when that arrives, it counts instead of the pipeline (see `DeploymentEvent.wholeRun`).
     private static func pipeline(_ hook: PipelineHook, options: WebhookOptions) throws(WebhookError) -> WebhookOutcome {
         let attributes = try WebhookDecoding.require(hook.objectAttributes, "object_attributes")
         let status = try WebhookDecoding.require(attributes.status.nonEmpty, "object_attributes.status")
@@ -127,7 +128,8 @@ public enum GitLabWebhook {
         }
         let id = try WebhookDecoding.require(attributes.id, "object_attributes.id").text
         let sha = try WebhookDecoding.require(attributes.sha.nonEmpty, "object_attributes.sha").lowercased()
-        let environment = (deployJobs + ranJobs).lazy.compactMap { $0.environment?.name.nonEmpty }.first ?? "production"
+        let environmentJob = (deployJobs + ranJobs).first { $0.environment?.name.nonEmpty != nil }
+        let environment = environmentJob?.environment?.name.nonEmpty ?? "production"
         let startedAt = attributes.createdAt?.date
         let endFromDuration: Date? = startedAt.flatMap { start in attributes.duration.map { start.addingTimeInterval($0) } }
         if let endFromDuration, !Timestamp.isRepresentable(endFromDuration) {
@@ -138,7 +140,8 @@ public enum GitLabWebhook {
         let finishedAt = attributes.finishedAt?.date ?? endFromDuration ?? lastJobEnd ?? Date()
         let event = DeploymentEvent(
             id: "gitlab-pipeline-\(id)", service: self.service(hook.project, nil), environment: environment, shas: [sha],
-            startedAt: startedAt, finishedAt: finishedAt, result: result
+            startedAt: startedAt, finishedAt: finishedAt, result: result,
+            run: environmentJob?.id.map { "gitlab-job-\($0.text)" }, wholeRun: environmentJob?.id != nil
         )
         return .events([.deployment(event)])
     }

@@ -57,10 +57,16 @@ public struct DeploymentEvent: Sendable, Equatable, Codable {
     /// The project (a group of services) the sender filed it under, such as a DevLake connection's: incidents filed
     /// under the project's name are linked to the project's deployments, as DevLake links them.
     public var project: String?
+    /// The CI run (a GitHub workflow run, a GitLab job) the deployment came from, when the sender says.
+    public var run: String?
+    /// Whether this deployment stands for a whole run (a deploy workflow run or pipeline) rather than what one of
+    /// its jobs reported (a deployment status, a GitLab deployment). A job's report is the better fact: a whole-run
+    /// deployment is left out when a job's deployment names the same run.
+    public var wholeRun: Bool
 
     public init(
         id: String, service: String, environment: String, shas: [String], startedAt: Date?, finishedAt: Date, result: DeploymentResult,
-        project: String? = nil
+        project: String? = nil, run: String? = nil, wholeRun: Bool = false
     ) {
         self.id = id
         self.service = service
@@ -70,6 +76,14 @@ public struct DeploymentEvent: Sendable, Equatable, Codable {
         self.finishedAt = finishedAt
         self.result = result
         self.project = project
+        self.run = run
+        self.wholeRun = wholeRun
+    }
+
+    /// The deployments that count: all but the whole-run ones whose run a job's deployment also reported.
+    public static func counted(_ deployments: [DeploymentEvent]) -> [DeploymentEvent] {
+        let reportedByJobs = Set(deployments.compactMap { $0.wholeRun ? nil : $0.run })
+        return deployments.filter { !($0.wholeRun && $0.run.map(reportedByJobs.contains) == true) }
     }
 
     /// Whether the environment counts as production.
@@ -145,6 +159,13 @@ public enum EnvironmentKind: String, Sendable, Codable {
         let productionNames = ["prd", "prod", "production", "live"]
         let first = name.split(whereSeparator: { "-_/. ".contains($0) }).first.map(String.init) ?? name
         self = productionNames.contains(first) || name.hasPrefix("prod") ? .production : .other
+    }
+
+    /// The environment a name like "Deploy staging" or "deploy-to-prod-eu" states: its first word that names one
+    /// (production, prod, prd, live, staging, stage, stg, dev, development, test, qa, uat, preview, sandbox), or nil.
+    public static func named(in text: String) -> String? {
+        let words = ["production", "prod", "prd", "live", "staging", "stage", "stg", "dev", "development", "test", "qa", "uat", "preview", "sandbox"]
+        return text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init).first(where: words.contains)
     }
 }
 

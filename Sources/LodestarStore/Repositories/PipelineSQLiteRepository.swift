@@ -43,14 +43,14 @@ public struct PipelineSQLiteRepository: PipelineRepository {
                 )
             }
             var deployments: [DeploymentEvent] = []
-            let deploymentRows = try Row.fetchCursor(db, sql: "SELECT id, service, environment, shas, startedAt, finishedAt, result, project FROM deployment")
+            let deploymentRows = try Row.fetchCursor(db, sql: "SELECT id, service, environment, shas, startedAt, finishedAt, result, project, run, wholeRun FROM deployment")
             while let row = try deploymentRows.next() {
                 let shas: String = row[3]
                 deployments.append(
                     DeploymentEvent(
                         id: row[0], service: row[1], environment: row[2], shas: shas.isEmpty ? [] : shas.split(separator: " ").map(String.init),
                         startedAt: (row[4] as Double?).map(Date.init(timeIntervalSince1970:)), finishedAt: Date(timeIntervalSince1970: row[5]),
-                        result: DeploymentResult(rawValue: row[6]) ?? .failure, project: row[7]
+                        result: DeploymentResult(rawValue: row[6]) ?? .failure, project: row[7], run: row[8], wholeRun: row[9]
                     )
                 )
             }
@@ -153,10 +153,10 @@ struct PipelineWriter {
         // A deployment's latest report wins (a status moves from failure to success on a retry).
         self.deployment = try BulkStatement(
             db, sql: """
-                INSERT INTO deployment (id, service, environment, shas, startedAt, finishedAt, result, flag, project)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO deployment (id, service, environment, shas, startedAt, finishedAt, result, flag, project, run, wholeRun)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET service = excluded.service, environment = excluded.environment,
-                    project = coalesce(excluded.project, project),
+                    project = coalesce(excluded.project, project), run = coalesce(excluded.run, run), wholeRun = excluded.wholeRun,
                     shas = CASE WHEN excluded.shas = '' THEN shas ELSE excluded.shas END,
                     startedAt = coalesce(excluded.startedAt, startedAt), finishedAt = excluded.finishedAt,
                     result = excluded.result, flag = excluded.flag
@@ -207,6 +207,8 @@ struct PipelineWriter {
                 row.text(deployment.result.rawValue)
                 row.text(flag)
                 row.text(deployment.project)
+                row.text(deployment.run)
+                row.int(deployment.wholeRun ? 1 : 0)
             }
         case .incident(let incident):
             try self.incident.execute { row in
