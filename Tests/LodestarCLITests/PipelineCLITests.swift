@@ -97,6 +97,7 @@ extension PipelineCLITests {
         #expect(metrics.status == 0)
         #expect(metrics.out.contains("- Lead time for changes: deployment finished minus the change's start"))
         #expect(metrics.out.contains("Incidents linked to a deployment: 1 of 1 (all time)"))
+        #expect(metrics.out.contains("Changes shipped by a production deployment: 2 of 2 (all time)"))
         #expect(metrics.out.contains("Webhook deliveries ignored: none."))
         let json = try self.cli.run(["metrics", "--from", "2026-11", "--to", "2026-11", "--explain", "--format", "json"])
         #expect(json.out.hasPrefix("{") && json.err.contains("How these are computed:"))

@@ -82,6 +82,14 @@ struct Metrics: AsyncParsableCommand {
         let incidents = facts.columns.incidents.count
         lines.append("")
         lines.append("Incidents linked to a deployment: \(facts.causes.count) of \(incidents) (all time); the others count for time to restore only.")
+        let unlinked = facts.columns.incidents.indices.filter { facts.causes[$0] == nil }.map { facts.columns.incidents[$0].id }
+        if !unlinked.isEmpty {
+            lines.append("- not linked: " + unlinked.prefix(10).joined(separator: ", ") + (unlinked.count > 10 ? " and \(unlinked.count - 10) more" : ""))
+        }
+        let changes = facts.columns.changeService.count
+        lines.append("Changes shipped by a production deployment: \(facts.shippedChange.count) of \(changes) (all time); the others are not deployed yet.")
+        let others = facts.columns.graph.otherCount
+        if others > 0 { lines.append("Commits known only from pushes' and merges' history (never listed as a change): \(others).") }
         if ignored.isEmpty {
             lines.append("Webhook deliveries ignored: none.")
         } else {
