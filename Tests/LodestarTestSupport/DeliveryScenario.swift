@@ -237,27 +237,15 @@ public struct DeliveryScenario: Sendable {
     }
 }
 
-/// A small seeded generator (SplitMix64), so a scenario is the same on every machine.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    var state: UInt64
+/// The scenario's draws, from Core's seeded generator (SplitMix64), so a scenario is the same on every machine.
+typealias SplitMix64 = SeededGenerator
 
-    public init(seed: UInt64) {
-        self.state = seed
-    }
-
-    public mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    public mutating func next(below bound: Int) -> Int {
+extension SeededGenerator {
+    mutating func next(below bound: Int) -> Int {
         Int(self.next() % UInt64(bound))
     }
 
-    public mutating func next(in range: ClosedRange<Int>) -> Int {
+    mutating func next(in range: ClosedRange<Int>) -> Int {
         range.lowerBound + self.next(below: range.count)
     }
 }
