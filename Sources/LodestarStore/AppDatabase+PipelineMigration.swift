@@ -107,5 +107,25 @@ extension AppDatabase {
                     """
             )
         }
+        migrator.registerMigration("v7 second parent guard") { db in
+            try db.execute(
+                sql: """
+                    -- Generic records once stored any text as a parent; such a parent is now refused at the door, and
+                    -- one already kept is not moved to commitEdge (whose CHECK would fail the whole write).
+                    DROP TRIGGER change_second_parent;
+                    CREATE TRIGGER change_second_parent AFTER UPDATE OF parent ON change
+                    WHEN OLD.parent IS NOT NULL AND NEW.parent IS NOT NULL AND OLD.parent <> NEW.parent
+                    BEGIN
+                        INSERT INTO commitEdge (service, head, contained)
+                        SELECT NEW.service, NEW.sha, max(OLD.parent, NEW.parent)
+                        WHERE max(OLD.parent, NEW.parent) <> NEW.sha AND length(max(OLD.parent, NEW.parent)) BETWEEN 4 AND 64
+                        AND NOT EXISTS (
+                            SELECT 1 FROM commitEdge WHERE service = NEW.service AND head = NEW.sha AND contained = max(OLD.parent, NEW.parent)
+                        );
+                        UPDATE change SET parent = min(OLD.parent, NEW.parent) WHERE service = NEW.service AND sha = NEW.sha;
+                    END;
+                    """
+            )
+        }
     }
 }

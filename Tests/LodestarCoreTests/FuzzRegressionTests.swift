@@ -84,14 +84,18 @@ struct FuzzRegressionTests {
 
     /// A whole number too large for `Int` where text is wanted (an id, a sha in a list) trapped in `Int(_:)`.
     @Test func hugeNumbersReadAsTextKeepTheirSpelling() throws {
-        let line = #"{"type":"deployment","id":1e300,"shas":[1e300,7],"finishedAt":"2026-11-02T10:15:00Z","result":"success"}"#
+        let line = #"{"type":"deployment","id":1e300,"shas":[12345678],"finishedAt":"2026-11-02T10:15:00Z","result":"success"}"#
         let event = try GenericRecord.event(from: try FlatJSON.parseObject(line))
         guard case .deployment(let deployment) = event else {
             Issue.record("expected a deployment, got \(event)")
             return
         }
         #expect(deployment.id == "1e+300")
-        #expect(deployment.shas == ["1e+300", "7"])
+        #expect(deployment.shas == ["12345678"])
+        // The same number as a sha is named, not trapped on: its spelling is no commit sha.
+        let sha = #"{"type":"deployment","id":"d","shas":[1e300],"finishedAt":"2026-11-02T10:15:00Z","result":"success"}"#
+        let error = #expect(throws: RecordFieldError.self) { try GenericRecord.event(from: try FlatJSON.parseObject(sha)) }
+        #expect(error?.field == "shas")
     }
 
     // MARK: - Survey YAML numbers

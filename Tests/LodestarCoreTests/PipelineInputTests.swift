@@ -66,6 +66,17 @@ struct GenericRecordTests {
         #expect(error?.field == "committedAt")
     }
 
+    @Test(arguments: [
+        ("parent", #"{"type":"change","sha":"abc1234","committedAt":1,"parent":"a"}"#),
+        ("shas", #"{"type":"history","sha":"abc1234","shas":["abc1235","main"]}"#),
+        ("sha", #"{"type":"deployment","id":"7","sha":"v1.2","finishedAt":1,"result":"success"}"#),
+        ("rootCause", #"{"type":"incident","id":"INC-1","openedAt":1,"rootCause":"HEAD"}"#),
+    ])
+    func namesEveryShaThatIsNotOne(field: String, json: String) {
+        let error = #expect(throws: RecordFieldError.self) { try Self.event(json) }
+        #expect(error?.field == field && error?.message.contains("is not a commit sha") == true)
+    }
+
     @Test func namesAFieldOfAnotherType() {
         let error = #expect(throws: RecordFieldError.self) {
             try Self.event(#"{"type":"change","sha":"abc1234","committedAt":1793614500,"result":"success"}"#)

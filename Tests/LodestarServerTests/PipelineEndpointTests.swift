@@ -179,6 +179,18 @@ struct PipelineEndpointTests {
         #expect(try await Self.deployments(app) == 0)
     }
 
+    /// Found by schemathesis: a parent that was not a sha reached the table and a second report of the change failed.
+    @Test func aChangeReportedWithAnotherParentIsKeptAndAParentThatIsNoShaIsRefused() async throws {
+        let app = try await TestApp()
+        try await app.test { client async throws in
+            let first = try await Self.postEvents(client, #"{"type":"change","sha":"0000","committedAt":1,"parent":"aaaa"}"#)
+            let second = try await Self.postEvents(client, #"{"type":"change","sha":"0000","committedAt":1,"parent":"bbbb"}"#)
+            #expect(first.status == .ok && second.status == .ok)
+            let refused = try await Self.postEvents(client, #"{"type":"change","sha":"0000","committedAt":1,"parent":"a"}"#)
+            #expect(refused.status == .badRequest && String(buffer: refused.body).contains(#""field":"parent""#))
+        }
+    }
+
     @Test func theEventsAPIRefusesAnUnknownType() async throws {
         let app = try await TestApp()
         try await app.test { client async throws in

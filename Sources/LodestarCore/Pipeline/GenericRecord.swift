@@ -38,17 +38,17 @@ public enum GenericRecord {
                 ChangeEvent(
                     sha: try reader.sha("sha"), service: service, authoredAt: try reader.date("authoredAt"),
                     committedAt: try reader.requiredDate("committedAt"), prMergedAt: try reader.date("prMergedAt"),
-                    parent: try reader.text("parent")?.lowercasedIfNeeded
+                    parent: try reader.optionalSha("parent")
                 )
             )
         case "history":
             let head = try reader.sha("sha")
-            let contains = try reader.list("shas").map(\.lowercasedIfNeeded).filter { $0 != head }
+            let contains = try reader.shas("shas").filter { $0 != head }
             guard !contains.isEmpty else { throw RecordFieldError(field: "shas", message: "is required: the commits \(head) contains") }
             return .history(HistoryEvent(service: service, head: head, contains: contains))
         case "deployment":
-            var shas = try reader.list("shas").map(\.lowercasedIfNeeded)
-            if let sha = try reader.text("sha") { shas.insert(sha.lowercasedIfNeeded, at: 0) }
+            var shas = try reader.shas("shas")
+            if let sha = try reader.optionalSha("sha") { shas.insert(sha, at: 0) }
             let resultText = try reader.requiredText("result")
             guard let result = DeploymentResult(parsing: resultText) else {
                 throw RecordFieldError(field: "result", message: "'\(resultText)' is not success, failure or rolled_back")
@@ -64,7 +64,7 @@ public enum GenericRecord {
                 IncidentEvent(
                     id: try reader.requiredText("id"), service: service, title: try reader.text("title"),
                     openedAt: try reader.requiredDate("openedAt"), resolvedAt: try reader.date("resolvedAt"),
-                    rootCauseSHA: try reader.text("rootCause")?.lowercasedIfNeeded
+                    rootCauseSHA: try reader.optionalSha("rootCause")
                 )
             )
         }
@@ -89,10 +89,26 @@ public enum GenericRecord {
         }
 
         func sha(_ key: String) throws(RecordFieldError) -> String {
-            let sha = try self.requiredText(key).lowercasedIfNeeded
+            try Self.checked(try self.requiredText(key), field: key)
+        }
+
+        func optionalSha(_ key: String) throws(RecordFieldError) -> String? {
+            guard let text = try self.text(key) else { return nil }
+            return try Self.checked(text, field: key)
+        }
+
+        func shas(_ key: String) throws(RecordFieldError) -> [String] {
+            var shas: [String] = []
+            for text in try self.list(key) { shas.append(try Self.checked(text, field: key)) }
+            return shas
+        }
+
+        /// A commit sha as every table keeps it: 4 to 64 hex digits, lower-cased.
+        static func checked(_ text: String, field: String) throws(RecordFieldError) -> String {
+            let sha = text.lowercasedIfNeeded
             let isHex = sha.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
             guard (4...64).contains(sha.utf8.count), isHex else {
-                throw RecordFieldError(field: key, message: "'\(sha)' is not a commit sha (4 to 64 hex digits)")
+                throw RecordFieldError(field: field, message: "'\(sha)' is not a commit sha (4 to 64 hex digits)")
             }
             return sha
         }
