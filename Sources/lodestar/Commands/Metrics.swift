@@ -27,7 +27,7 @@ struct Metrics: AsyncParsableCommand {
     @Option(name: .long, help: "Split by service, team, environment or month.")
     var by: MetricsGrouping?
 
-    @Option(name: .long, help: "DORA report edition whose tiers to use: 2021, 2023 or 2024.")
+    @Option(name: .long, help: "DORA report edition whose tiers to use: 2021, 2022, 2023 or 2024.")
     var benchmarks: DORABenchmarks = .default
 
     @Option(name: .customLong("baseline-from"), help: "First day or month to compare against.")

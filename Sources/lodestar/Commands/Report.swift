@@ -31,7 +31,7 @@ extension Report {
         @Option(name: .long, help: "Comma-separated formats: html, md, json.")
         var format = "html,md,json"
 
-        @Option(name: .long, help: "DORA report edition whose tiers to use: 2021, 2023 or 2024.")
+        @Option(name: .long, help: "DORA report edition whose tiers to use: 2021, 2022, 2023 or 2024.")
         var benchmarks: DORABenchmarks = .default
 
         var formats: [ReportFormat] {
