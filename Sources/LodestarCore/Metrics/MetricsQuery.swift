@@ -63,11 +63,18 @@ public struct MetricsQuery: Sendable, Equatable {
     }
 
     public func report(columns: DeliveryColumns, now: Date = Date()) throws(Invalid) -> MetricsReport {
+        try self.report(facts: DeliveryFacts(columns: columns), now: now)
+    }
+
+    public func report(facts: DeliveryFacts, now: Date = Date()) throws(Invalid) -> MetricsReport {
         let period = try self.period(now: now)
         let baseline = try self.baseline(for: period)
-        return MetricsReport(
-            facts: DeliveryFacts(columns: columns), period: period, baseline: baseline, grouping: self.grouping, benchmarks: self.benchmarks
-        )
+        return MetricsReport(facts: facts, period: period, baseline: baseline, grouping: self.grouping, benchmarks: self.benchmarks)
+    }
+
+    /// Per group, what did not reach the figures of the period asked for (see `MetricsReport.explanations`).
+    public func explanations(facts: DeliveryFacts, now: Date = Date()) throws(Invalid) -> [GroupExplanation] {
+        MetricsReport.explanations(facts: facts, period: try self.period(now: now), grouping: self.grouping)
     }
 
     /// The first day named by `text`; with `end`, the last (a month's last day).

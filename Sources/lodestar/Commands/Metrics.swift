@@ -51,10 +51,12 @@ struct Metrics: AsyncParsableCommand {
             grouping: self.by, benchmarks: self.benchmarks, compare: !self.noBaseline
         )
         let pipeline = PipelineSQLiteRepository(database: try self.database.open())
-        let columns = try await pipeline.deliveryColumns()
+        let facts = DeliveryFacts(columns: try await pipeline.deliveryColumns())
         let report: MetricsReport
+        let groups: [GroupExplanation]
         do {
-            report = try query.report(columns: columns)
+            report = try query.report(facts: facts)
+            groups = try query.explanations(facts: facts)
         } catch {
             throw ValidationError("--\(Self.optionName(error.field)): \(error.message)")
         }
@@ -66,7 +68,7 @@ struct Metrics: AsyncParsableCommand {
             print(report.table().rendered(as: self.format), terminator: "")
         }
         if self.explain {
-            let text = Self.explanation(facts: DeliveryFacts(columns: columns), ignored: try await pipeline.ignoredWebhooks())
+            let text = Self.explanation(facts: facts, groups: groups, ignored: try await pipeline.ignoredWebhooks())
             if self.format == .json || self.format == .csv {
                 FileHandle.standardError.write(Data((text + "\n").utf8))
             } else {
@@ -75,12 +77,23 @@ struct Metrics: AsyncParsableCommand {
         }
     }
 
-    /// What the figures mean and what did not reach them: the definitions, the incidents no deployment was found
-    /// for, and the webhook deliveries answered "ignored", by sender and kind.
-    static func explanation(facts: DeliveryFacts, ignored: [IgnoredWebhooks]) -> String {
+    /// What the figures mean and what did not reach them: the definitions, per group what was left out of the
+    /// period's figures, the incidents no deployment was found for, and the webhook deliveries answered "ignored".
+    static func explanation(facts: DeliveryFacts, groups: [GroupExplanation], ignored: [IgnoredWebhooks]) -> String {
         var lines = ["How these are computed:"] + MetricDefinitions.all.map { "- " + $0 }
-        let incidents = facts.columns.incidents.count
         lines.append("")
+        if groups.isEmpty {
+            lines.append("In the period, every change committed was deployed, none was skipped as clock skew, and every incident was linked.")
+        } else {
+            lines.append("In the period, by group: changes committed and not deployed yet, shipped changes skipped as clock skew, incidents linked to no deployment:")
+            for group in groups {
+                let name = group.key.isEmpty ? "all" : group.key.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                let incidents = group.unlinkedIncidents
+                let listed = incidents.isEmpty ? "none" : incidents.prefix(10).joined(separator: ", ") + (incidents.count > 10 ? " and \(incidents.count - 10) more" : "")
+                lines.append("- \(name): \(group.undeployedChanges) not deployed, \(group.skippedClockSkew) clock skew, unlinked incidents: \(listed)")
+            }
+        }
+        let incidents = facts.columns.incidents.count
         lines.append("Incidents linked to a deployment: \(facts.causes.count) of \(incidents) (all time); the others count for time to restore only.")
         let unlinked = facts.columns.incidents.indices.filter { facts.causes[$0] == nil }.map { facts.columns.incidents[$0].id }
         if !unlinked.isEmpty {
