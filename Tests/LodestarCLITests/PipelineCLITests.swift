@@ -1,4 +1,5 @@
 import Foundation
+import LodestarCore
 import Testing
 
 /// `lodestar ingest`, `metrics` and `team` through the built binary.
@@ -95,7 +96,8 @@ extension PipelineCLITests {
         _ = try self.cli.run(["ingest", try self.file("events.ndjson", Self.events + incident)])
         let metrics = try self.cli.run(["metrics", "--from", "2026-11", "--to", "2026-11", "--explain"])
         #expect(metrics.status == 0)
-        #expect(metrics.out.contains("- Lead time for changes: deployment finished minus the change's start"))
+        #expect(metrics.out.contains("- " + MetricDefinitions.leadTime.plain))
+        #expect(metrics.out.contains("In the period, every change committed was deployed, none was skipped as clock skew, and every incident was linked."))
         #expect(metrics.out.contains("Incidents linked to a deployment: 1 of 1 (all time)"))
         #expect(metrics.out.contains("Changes shipped by a production deployment: 2 of 2 (all time)"))
         #expect(metrics.out.contains("Webhook deliveries ignored: none."))

@@ -45,11 +45,11 @@ public struct DeliveryFacts: Sendable {
 
     /// Applies the definitions of DESIGN.md and the README.
     /// - Parameter window: how long before an incident its service's latest production deployment is still suspect.
-    public init(history: DeliveryHistory, window: TimeInterval = 24 * 3600) {
+    public init(history: DeliveryHistory, window: TimeInterval = TimeInterval(MetricDefinitions.incidentWindowHours) * 3600) {
         self.init(columns: DeliveryColumns(history: history), window: window)
     }
 
-    public init(columns: DeliveryColumns, window: TimeInterval = 24 * 3600) {
+    public init(columns: DeliveryColumns, window: TimeInterval = TimeInterval(MetricDefinitions.incidentWindowHours) * 3600) {
         self.columns = columns
         let finished = columns.deploymentFinished
         let results = columns.deploymentResult

@@ -80,7 +80,7 @@ struct Metrics: AsyncParsableCommand {
     /// What the figures mean and what did not reach them: the definitions, per group what was left out of the
     /// period's figures, the incidents no deployment was found for, and the webhook deliveries answered "ignored".
     static func explanation(facts: DeliveryFacts, groups: [GroupExplanation], ignored: [IgnoredWebhooks]) -> String {
-        var lines = ["How these are computed:"] + MetricDefinitions.all.map { "- " + $0 }
+        var lines = ["How these are computed:"] + MetricDefinitions.all.map { "- " + $0.plain }
         lines.append("")
         if groups.isEmpty {
             lines.append("In the period, every change committed was deployed, none was skipped as clock skew, and every incident was linked.")
