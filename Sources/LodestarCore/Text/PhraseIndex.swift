@@ -10,6 +10,7 @@ struct PhraseIndex {
     private var wordStem: [Int32] = []
     private var wordCanStart: [Bool] = []
     private var wordCanEnd: [Bool] = []
+    private var wordBreaks: [Bool] = []
 
     // MARK: - Phrases
 
@@ -42,6 +43,14 @@ struct PhraseIndex {
         "like", "less", "many", "enough", "almost", "e.g", "i.e", "super", "half", "whole", "least",
     ]
 
+    /// Words a title never runs across: the people speaking or spoken to, and the verb "to be". A title names the
+    /// problem as a noun phrase, not who has it or a sentence about it ("Flake or something I broke" and "Failure is a
+    /// known flake" are the answer's voice, not an epic's name).
+    static let breaks: Set<String> = [
+        "i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your", "yours", "i'm", "i've", "we're", "we've", "you're",
+        "is", "are", "was", "were", "am", "be", "been", "being", "it's", "that's", "there's",
+    ]
+
     /// Nouns that end like adverbs.
     static let lyNouns: Set<String> = ["family", "assembly", "anomaly", "anomalies", "monopoly", "butterfly", "italy", "july"]
 
@@ -61,6 +70,7 @@ struct PhraseIndex {
         let edge = !StopWords.contains(lower) && !StopWords.isLightVerb(stem) && !Self.fillers.contains(lower) && !lower.contains("'")
         self.wordCanStart.append(edge)
         self.wordCanEnd.append(edge && !StopWords.isNegation(lower) && !Self.isAdverb(lower))
+        self.wordBreaks.append(Self.breaks.contains(lower))
         return number
     }
 
@@ -136,7 +146,7 @@ struct PhraseIndex {
                 var position = start + 1
                 while position < min(start + ThemeTitles.maxWords, end), self.clauses[position] == self.clauses[start] {
                     let stem = self.wordStem[Int(self.words[position])]
-                    if stems.contains(stem) { break }
+                    if stems.contains(stem) || self.wordBreaks[Int(self.words[position])] { break }
                     stems.append(stem)
                     if position == start + 1 {
                         node = pairNode[start]
