@@ -50,6 +50,21 @@ struct ThemesByMeaningTests {
         #expect(themes.assignments.last == 0)
     }
 
+    @Test func groupsAnAnswerOfStopWordsOnlyByItsMeaning() throws {
+        // Given an answer with no word that counts ("how are you?" is all stop words) but a meaning like the builds'
+        let texts = Self.texts + ["How are you?"]
+        // When themes are found with the sentence model
+        let themes = try Themes.find(in: texts, clusters: 2, meaning: Self.meaning([0, 0, 0, 1, 1, 1, 0]))
+        // Then it joins the builds' theme instead of going to other
+        #expect(themes.assignments.last == themes.assignments[0])
+        #expect(themes.assignments[0] != 0)
+    }
+
+    @Test func leavesAnAnswerOfStopWordsOnlyInOtherWithoutTheModel() throws {
+        let themes = try Themes.find(in: Self.texts + ["How are you?"], clusters: 2)
+        #expect(themes.assignments.last == 0)
+    }
+
     @Test func givesTheSameThemesForTheSameInput() throws {
         let meaning = Self.meaning([0, 1, 0, 1, 0, 1])
         #expect(try Themes.find(in: Self.texts, meaning: meaning) == Themes.find(in: Self.texts, meaning: meaning))

@@ -67,7 +67,7 @@ public struct Themes: Sendable, Equatable {
     /// spherical k-means, best of several seeded restarts (`DenseKMeans`).
     public static func find(in texts: [String], clusters: Int? = nil, meaning: MeaningVectors? = nil) throws(InvalidCount) -> Themes {
         let words = TextVectors(texts: texts)
-        let usable = (0..<words.count).filter { !words.row($0).isEmpty }
+        let usable = Self.usable(texts: texts, words: words, meaning: meaning)
         if let clusters {
             guard clusters >= 1 else { throw InvalidCount(description: "the number of clusters must be at least 1") }
             guard clusters <= usable.count else {
@@ -84,7 +84,16 @@ public struct Themes: Sendable, Equatable {
         return Self.numbered(result, texts: texts, words: words, usable: usable, dropSmall: clusters == nil)
     }
 
-    /// The rows k-means sees for the usable texts: word topics, beside the centred meaning when given.
+    /// The texts that can be grouped: those with a word that counts, and with the sentence model also those whose
+    /// words are all stop words or used nowhere else ("how are you?", "anything else?"): their meaning still places
+    /// them. Texts without a letter (empty, emoji only) stay "other" either way.
+    static func usable(texts: [String], words: TextVectors, meaning: MeaningVectors?) -> [Int] {
+        guard meaning != nil else { return (0..<words.count).filter { !words.row($0).isEmpty } }
+        return (0..<words.count).filter { !words.row($0).isEmpty || !Tokenizer.terms(texts[$0]).isEmpty }
+    }
+
+    /// The rows k-means sees for the usable texts: word topics, beside the centred meaning when given. A text with
+    /// no word topic (only stop words or words no other text uses) is placed by its meaning alone.
     static func rows(words: TextVectors, meaning: MeaningVectors?, usable: [Int]) -> DenseRows {
         let topics = LatentSemantics.project(words, texts: usable, seed: 2026)
         guard let meaning else { return topics }
@@ -93,7 +102,9 @@ public struct Themes: Sendable, Equatable {
         values.reserveCapacity(usable.count * meaning.dimensions)
         for text in usable { values += meaning.values[(text * meaning.dimensions)..<((text + 1) * meaning.dimensions)] }
         let sentences = DenseRows(dimensions: meaning.dimensions, values: values).centred()
-        return DenseRows.sideBySide(topics, sentences, firstWeight: 1 - Self.meaningWeight)
+        var joined = DenseRows.sideBySide(topics, sentences, firstWeight: 1 - Self.meaningWeight)
+        joined.normalise()
+        return joined
     }
 
     /// Outliers to other, small groups to other when the count was not given, then groups numbered by size.
