@@ -19,6 +19,16 @@ public enum MetricDefinitions {
     public static let timeToRestore = "Time to restore service: incident resolved minus opened (median and p90), counted in the period the incident opened."
     public static let recovery = "Failed deployment recovery time: a failed deployment to the service's next successful production deployment."
 
+    /// Rework rate under `rule` (DORA 2024's fifth metric; the report gives it no tiers).
+    public static func rework(_ rule: ReworkRule = .standard) -> String {
+        """
+        Rework rate: rework deployments divided by deployments. A deployment is rework when it recovered a failed production deployment of its \
+        service (the deployment the recovery time runs to) and finished within \(rule.hoursText) hours of it; DORA gives no tiers for it.
+        """
+    }
+
     /// Every definition, in the order a reader needs them.
-    public static let all = [production, deployment, shipped, leadTime, changeFailureRate, timeToRestore, recovery]
+    public static func all(rework rule: ReworkRule = .standard) -> [String] {
+        [production, deployment, shipped, leadTime, changeFailureRate, timeToRestore, recovery, rework(rule)]
+    }
 }

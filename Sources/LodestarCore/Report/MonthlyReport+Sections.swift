@@ -70,6 +70,7 @@ extension MonthlyReport.MethodSection {
         self.definitions = [
             "Period: the calendar month \(inputs.month), compared with the month before; trends cover the \(ReportInputs.trendLength) months up to it.",
             MetricDefinitions.deployment, MetricDefinitions.leadTime, MetricDefinitions.changeFailureRate, MetricDefinitions.timeToRestore,
+            MetricDefinitions.recovery, MetricDefinitions.rework(inputs.facts.rework),
             "Tiers: the DORA \(inputs.benchmarks.rawValue) report's thresholds.",
             "Epic score: demand (1.5 per respondent asking for the change, 1 per respondent naming it the worst) × ratings × trend × delivery, explained with each epic.",
             "Anonymity: no group of fewer than \(inputs.policy.k) responses shows ratings, themes or quotes on its own; quotes are scrubbed of e-mail addresses, links and @handles.",

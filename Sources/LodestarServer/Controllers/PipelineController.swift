@@ -66,7 +66,9 @@ struct PipelineController: Sendable {
     @Sendable func metrics(request: Request, context: AppRequestContext) async throws -> MetricsReport {
         let parameters = request.uri.queryParameters
         func text(_ name: String) -> String? { parameters.get(name).map { String($0) } }
-        var query = MetricsQuery(from: text("from"), to: text("to"), baselineFrom: text("baselineFrom"), baselineTo: text("baselineTo"))
+        var query = MetricsQuery(
+            from: text("from"), to: text("to"), baselineFrom: text("baselineFrom"), baselineTo: text("baselineTo"), rework: self.settings.rework
+        )
         if let by = text("by") {
             guard let grouping = MetricsGrouping(rawValue: by) else {
                 throw APIError(.badRequest, "by must be service, team, environment or month", field: "by")

@@ -9,7 +9,7 @@ extension DORABenchmarks: ExpressibleByArgument {}
 
 struct Metrics: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Deployment frequency, lead time, change failure rate and time to restore, with DORA tiers.",
+        abstract: "Deployment frequency, lead time, change failure rate and time to restore with DORA tiers; recovery time and rework rate.",
         discussion: """
             Days are YYYY-MM-DD or whole months YYYY-MM, both ends included. The period defaults to the last \
             \(MetricsQuery.defaultDays) days; the baseline to the same length just before it.
@@ -48,7 +48,7 @@ struct Metrics: AsyncParsableCommand {
     func run() async throws {
         let query = MetricsQuery(
             from: self.from, to: self.to, baselineFrom: self.baselineFrom, baselineTo: self.baselineTo,
-            grouping: self.by, benchmarks: self.benchmarks, compare: !self.noBaseline
+            grouping: self.by, benchmarks: self.benchmarks, compare: !self.noBaseline, rework: try reworkRule()
         )
         let pipeline = PipelineSQLiteRepository(database: try self.database.open())
         let columns = try await pipeline.deliveryColumns()
@@ -66,7 +66,7 @@ struct Metrics: AsyncParsableCommand {
             print(report.table().rendered(as: self.format), terminator: "")
         }
         if self.explain {
-            let text = Self.explanation(facts: DeliveryFacts(columns: columns), ignored: try await pipeline.ignoredWebhooks())
+            let text = Self.explanation(facts: DeliveryFacts(columns: columns, rework: query.rework), ignored: try await pipeline.ignoredWebhooks())
             if self.format == .json || self.format == .csv {
                 FileHandle.standardError.write(Data((text + "\n").utf8))
             } else {
@@ -78,7 +78,7 @@ struct Metrics: AsyncParsableCommand {
     /// What the figures mean and what did not reach them: the definitions, the incidents no deployment was found
     /// for, and the webhook deliveries answered "ignored", by sender and kind.
     static func explanation(facts: DeliveryFacts, ignored: [IgnoredWebhooks]) -> String {
-        var lines = ["How these are computed:"] + MetricDefinitions.all.map { "- " + $0 }
+        var lines = ["How these are computed:"] + MetricDefinitions.all(rework: facts.rework).map { "- " + $0 }
         let incidents = facts.columns.incidents.count
         lines.append("")
         lines.append("Incidents linked to a deployment: \(facts.causes.count) of \(incidents) (all time); the others count for time to restore only.")
@@ -86,6 +86,13 @@ struct Metrics: AsyncParsableCommand {
         if !unlinked.isEmpty {
             lines.append("- not linked: " + unlinked.prefix(10).joined(separator: ", ") + (unlinked.count > 10 ? " and \(unlinked.count - 10) more" : ""))
         }
+        let recovered = facts.recoveredBy.filter { $0 >= 0 }.count
+        let failed = facts.failed.filter(\.self).count
+        let rework = facts.reworkOf.filter { $0 >= 0 }.count
+        lines.append(
+            "Failed production deployments recovered: \(recovered) of \(failed); rework deployments (within \(facts.rework.hoursText) hours): \(rework) (all time). "
+                + "`lodestar deployments` explains each."
+        )
         let changes = facts.columns.changeService.count
         lines.append("Changes shipped by a production deployment: \(facts.shippedChange.count) of \(changes) (all time); the others are not deployed yet.")
         let others = facts.columns.graph.otherCount
