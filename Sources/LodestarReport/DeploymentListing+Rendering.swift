@@ -15,7 +15,8 @@ extension DeploymentListing {
     /// The period, the service and the rework rule the listing was made with.
     public var heading: String {
         let hours = MonthEpics.number(self.reworkHours)
-        return "Production deployments \(self.from) to \(self.to)\(self.service.map { " of \($0)" } ?? ""); rework: recovered a failed one within \(hours) h"
+        let service = self.service.map { " of \($0)" } ?? ""
+        return "Production deployments \(self.from) to \(self.to)\(service); rework: recovered a failed one within \(hours) h"
     }
 
     /// How many shipped changes a table row names; JSON and CSV carry every one.
@@ -24,7 +25,9 @@ extension DeploymentListing {
     /// One row per deployment, for a terminal: short shas, the longest lead times first.
     public func table() -> TextTable {
         TextTable(
-            columns: ["finished", "service", "deployment", "environment", "result", "changes (lead time h)", "failed because", "recovered by", "rework"],
+            columns: [
+                "finished", "service", "deployment", "environment", "result", "changes (lead time h)", "failed because", "recovered by", "rework",
+            ],
             rows: self.deployments.map { deployment in
                 let changes = deployment.changes
                 let shown = changes.prefix(Self.changesShown).map { "\($0.sha.prefix(7)) \(MonthEpics.number($0.leadTimeHours))" }
@@ -43,7 +46,10 @@ extension DeploymentListing {
     /// Every field in its own column, for spreadsheets; changes as `sha:hours` separated by spaces.
     public func csvTable() -> TextTable {
         TextTable(
-            columns: ["finishedAt", "service", "id", "environment", "result", "changes", "failed", "failedBecause", "recoveredBy", "recoveryHours", "rework", "reworkOf"],
+            columns: [
+                "finishedAt", "service", "id", "environment", "result", "changes", "failed", "failedBecause", "recoveredBy", "recoveryHours",
+                "rework", "reworkOf",
+            ],
             rows: self.deployments.map { deployment in
                 [
                     deployment.finishedAt, deployment.service, deployment.id, deployment.environment, deployment.result.rawValue,
@@ -59,11 +65,13 @@ extension DeploymentListing {
     /// "result rolled_back", "incident INC-4 names root cause 3f2a9c1", "incident INC-5 opened 2 h after (24-hour window)".
     static func words(_ reason: FailureReason, result: DeploymentResult) -> String {
         let hours = reason.hoursBefore.map { "opened \(MonthEpics.number($0)) h after" } ?? ""
+        let window = "(\(MetricDefinitions.incidentWindowHours)-hour window)"
+        let incident = reason.incident ?? ""
         switch reason.reason {
         case "result": return "result \(result.rawValue)"
-        case "rootCause": return "incident \(reason.incident ?? "") names root cause \(reason.rootCause ?? "")"
-        case "project": return "incident \(reason.incident ?? "") of project \(reason.project ?? "") \(hours) (\(MetricDefinitions.incidentWindowHours)-hour window)"
-        default: return "incident \(reason.incident ?? "") \(hours) (\(MetricDefinitions.incidentWindowHours)-hour window)"
+        case "rootCause": return "incident \(incident) names root cause \(reason.rootCause ?? "")"
+        case "project": return "incident \(incident) of project \(reason.project ?? "") \(hours) \(window)"
+        default: return "incident \(incident) \(hours) \(window)"
         }
     }
 }

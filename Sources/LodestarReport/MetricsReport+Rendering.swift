@@ -39,7 +39,10 @@ extension MetricsReport {
     /// Every figure in its own column, for spreadsheets: plain numbers, empty where there is no value.
     public func csvTable() -> TextTable {
         let keyNames = Array(Set(self.groups.flatMap(\.key.keys))).sorted()
-        let changed = ["deployments", "deploymentsPerWeek", "leadTimeHours", "changeFailureRate", "incidents", "timeToRestoreHours", "recoveryTimeHours", "reworkRate"]
+        let changed = [
+            "deployments", "deploymentsPerWeek", "leadTimeHours", "changeFailureRate", "incidents", "timeToRestoreHours", "recoveryTimeHours",
+            "reworkRate",
+        ]
         let columns = keyNames + [
             "deployments", "deploymentsPerWeek", "deploymentFrequencyTier", "leadTimeHoursMedian", "leadTimeHoursP90", "leadTimeSamples",
             "leadTimeTier", "failedDeployments", "changeFailureRate", "changeFailureRateTier", "incidents", "timeToRestoreHoursMedian",

@@ -16,7 +16,8 @@ extension MonthlyReport {
             )
             lines.append(
                 TextTable(
-                    columns: ["month"] + self.delivery.tiles.map { "\($0.name) (\($0.unit))" } + self.delivery.figures.map { "\($0.name) (\($0.unit))" },
+                    columns: ["month"] + self.delivery.tiles.map { "\($0.name) (\($0.unit))" }
+                        + self.delivery.figures.map { "\($0.name) (\($0.unit))" },
                     rows: self.delivery.trendMonths.indices.map { index in
                         [self.delivery.trendMonths[index].description] + self.delivery.tiles.map { $0.trend[index].map(MonthEpics.number) ?? "—" }
                             + self.delivery.figures.map { $0.trend[index].map(MonthEpics.number) ?? "—" }

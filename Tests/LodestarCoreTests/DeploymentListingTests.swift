@@ -64,14 +64,16 @@ struct DeploymentListingTests {
             incidents: [IncidentEvent(id: "INC-8", service: "api", openedAt: Fixture.at(6.5))]
         )
         let listing = Self.listing(history)
-        #expect(try Self.deployment("d2", in: listing).failedBecause == [.init(reason: "window", incident: "INC-8", rootCause: nil, project: nil, hoursBefore: 2.5)])
+        let window = DeploymentListing.FailureReason(reason: "window", incident: "INC-8", rootCause: nil, project: nil, hoursBefore: 2.5)
+        #expect(try Self.deployment("d2", in: listing).failedBecause == [window])
         #expect(try Self.deployment("d1", in: listing).failedBecause.isEmpty)
     }
 
     @Test func namesTheProjectAnIncidentWasFiledUnder() throws {
         var deployment = Fixture.deploy("d1", nil, 3, service: "checkout")
         deployment.project = "devlake-1"
-        let history = DeliveryHistory(changes: [], deployments: [deployment], incidents: [IncidentEvent(id: "7", service: "devlake-1", openedAt: Fixture.at(4))])
+        let incident = IncidentEvent(id: "7", service: "devlake-1", openedAt: Fixture.at(4))
+        let history = DeliveryHistory(changes: [], deployments: [deployment], incidents: [incident])
         let reasons = try Self.deployment("d1", in: Self.listing(history)).failedBecause
         #expect(reasons == [.init(reason: "project", incident: "7", rootCause: nil, project: "devlake-1", hoursBefore: 1)])
     }

@@ -5,18 +5,21 @@ import Testing
 
 /// How `lodestar deployments` prints a listing.
 struct DeploymentListingRenderingTests {
+    /// Hour `hours` of 1970-01-01.
+    static func at(_ hours: Double) -> Date { Date(timeIntervalSince1970: hours * 3600) }
+
+    static func deployment(_ id: String, _ hours: Double, _ result: DeploymentResult) -> DeploymentEvent {
+        DeploymentEvent(id: id, service: "api", environment: "production", shas: [], startedAt: nil, finishedAt: Self.at(hours), result: result)
+    }
+
+    /// Five changes committed at hours 1 to 5, a rolled-back deployment at 10 and its recovery at 12, shipping all five.
     static let listing: DeploymentListing = {
-        let facts = DeliveryFacts(
-            history: DeliveryHistory(
-                changes: (1...5).map { ChangeEvent(sha: "c\($0)00000000", service: "api", authoredAt: nil, committedAt: Date(timeIntervalSince1970: Double($0) * 3600)) },
-                deployments: [
-                    DeploymentEvent(id: "d1", service: "api", environment: "production", shas: [], startedAt: nil, finishedAt: Date(timeIntervalSince1970: 36_000), result: .rolledBack),
-                    DeploymentEvent(id: "d2", service: "api", environment: "production", shas: [], startedAt: nil, finishedAt: Date(timeIntervalSince1970: 43_200), result: .success),
-                ],
-                incidents: []
-            )
+        let history = DeliveryHistory(
+            changes: (1...5).map { ChangeEvent(sha: "c\($0)00000000", service: "api", authoredAt: nil, committedAt: Self.at(Double($0))) },
+            deployments: [Self.deployment("d1", 10, .rolledBack), Self.deployment("d2", 12, .success)],
+            incidents: []
         )
-        return DeploymentListing(facts: facts, period: Period(from: Date(timeIntervalSince1970: 0), to: Date(timeIntervalSince1970: 86_400)), service: nil)
+        return DeploymentListing(facts: DeliveryFacts(history: history), period: Period(from: Self.at(0), to: Self.at(24)), service: nil)
     }()
 
     @Test func aTableRowNamesThreeChangesAndCountsTheRest() throws {

@@ -12,7 +12,10 @@ struct DeploymentsAPITests {
     static func store(_ app: TestApp) async throws {
         let repository = PipelineSQLiteRepository(database: app.database)
         func deployment(_ id: String, _ time: String, _ result: DeploymentResult, service: String = "api") -> PipelineEvent {
-            .deployment(DeploymentEvent(id: id, service: service, environment: "production", shas: [], startedAt: nil, finishedAt: Timestamp.parse(time)!, result: result))
+            let finished = Timestamp.parse(time)!
+            return .deployment(
+                DeploymentEvent(id: id, service: service, environment: "production", shas: [], startedAt: nil, finishedAt: finished, result: result)
+            )
         }
         _ = try await repository.store(
             [

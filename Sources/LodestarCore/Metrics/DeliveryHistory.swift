@@ -54,7 +54,8 @@ public struct DeliveryFacts: Sendable {
     public let rework: ReworkRule
 
     /// Applies the definitions of DESIGN.md and the README.
-    /// - Parameter window: how long before an incident its service's latest production deployment is still suspect.
+    /// - Parameters:
+    ///   - window: how long before an incident its service's latest production deployment is still suspect.
     ///   - rework: when a deployment that recovered a failed one counts as rework.
     public init(history: DeliveryHistory, window: TimeInterval = 24 * 3600, rework: ReworkRule = .standard) {
         self.init(columns: DeliveryColumns(history: history), window: window, rework: rework)
@@ -150,7 +151,9 @@ public struct DeliveryFacts: Sendable {
             healthy[Int(columns.deploymentService[Int(deployment)])].append(deployment)
         }
         self.healthyByService = healthy
-        (self.recoveredBy, self.reworkOf) = Self.recoveries(production: production, failed: failed, healthy: healthy, columns: columns, rework: rework)
+        (self.recoveredBy, self.reworkOf) = Self.recoveries(
+            production: production, failed: failed, healthy: healthy, columns: columns, rework: rework
+        )
     }
 
     /// Each failed production deployment's recovery (its service's next healthy deployment that finished after it),

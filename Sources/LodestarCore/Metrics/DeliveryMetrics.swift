@@ -259,7 +259,8 @@ extension MetricsReport {
                 leadTimeHours: lead, leadTimeTier: benchmarks.leadTimeTier(medianHours: lead.median),
                 failedDeployments: self.failed, changeFailureRate: rate, changeFailureRateTier: benchmarks.changeFailureRateTier(rate),
                 incidents: self.incidents, timeToRestoreHours: restore, timeToRestoreTier: benchmarks.restoreTier(medianHours: restore.median),
-                recoveryTimeHours: Distribution(self.recoveryTimes), reworkDeployments: self.rework, reworkRate: rework, skippedClockSkew: self.skippedClockSkew, changeAgainstBaseline: nil
+                recoveryTimeHours: Distribution(self.recoveryTimes), reworkDeployments: self.rework, reworkRate: rework,
+                skippedClockSkew: self.skippedClockSkew, changeAgainstBaseline: nil
             )
         }
     }

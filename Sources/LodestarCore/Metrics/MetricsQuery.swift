@@ -70,7 +70,8 @@ public struct MetricsQuery: Sendable, Equatable {
         let period = try self.period(now: now)
         let baseline = try self.baseline(for: period)
         return MetricsReport(
-            facts: DeliveryFacts(columns: columns, rework: self.rework), period: period, baseline: baseline, grouping: self.grouping, benchmarks: self.benchmarks
+            facts: DeliveryFacts(columns: columns, rework: self.rework), period: period, baseline: baseline, grouping: self.grouping,
+            benchmarks: self.benchmarks
         )
     }
 

@@ -90,8 +90,8 @@ struct Metrics: AsyncParsableCommand {
         let failed = facts.failed.filter(\.self).count
         let rework = facts.reworkOf.filter { $0 >= 0 }.count
         lines.append(
-            "Failed production deployments recovered: \(recovered) of \(failed); rework deployments (within \(facts.rework.hoursText) hours): \(rework) (all time). "
-                + "`lodestar deployments` explains each."
+            "Failed production deployments recovered: \(recovered) of \(failed); rework deployments (within \(facts.rework.hoursText) hours): "
+                + "\(rework) (all time). `lodestar deployments` explains each."
         )
         let changes = facts.columns.changeService.count
         lines.append("Changes shipped by a production deployment: \(facts.shippedChange.count) of \(changes) (all time); the others are not deployed yet.")
