@@ -50,6 +50,13 @@ struct DeploymentsAPITests {
         }
     }
 
+    @Test func aReworkHoursSettingThatIsNotANumberStopsTheServerNamingIt() {
+        #expect(throws: FieldError(field: "LODESTAR_REWORK_HOURS", message: "'0' is not a number of hours above 0")) {
+            try PipelineSettings(environment: ["LODESTAR_REWORK_HOURS": "0"])
+        }
+        #expect((try? PipelineSettings(environment: ["LODESTAR_REWORK_HOURS": "1.5"]))?.rework.hours == 1.5)
+    }
+
     @Test func metricsCarryTheReworkRate() async throws {
         let app = try await TestApp()
         try await Self.store(app)
