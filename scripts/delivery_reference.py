@@ -2,7 +2,7 @@
 """An independent reference for the delivery metrics, written from the README's "Pipeline data" and "Metric
 definitions" sections alone (not from the Swift code), so that a test can compare the two on the same events.
 
-    scripts/delivery_reference.py EVENTS.ndjson --from EPOCH --to EPOCH [--by service|month]
+    scripts/delivery_reference.py EVENTS.ndjson --from EPOCH --to EPOCH [--by service|month] [--rework-hours H]
 
 EVENTS.ndjson holds generic records (change, history, deployment, incident). The period is half-open, in seconds
 since 1970. Prints {"groups": [...]} with the figures `lodestar metrics --format json` gives, without tiers.
@@ -183,17 +183,33 @@ def weeks(start, end):
     return max(end - start, 1) / (7 * 86400)
 
 
-def metrics(path, start, end, by):
+def rework(production, failed, hours):
+    """Ids of the rework deployments: a deployment that recovered a failed production deployment of its service
+    (the service's next successful production deployment that finished after it and did not fail) and finished
+    within `hours` of it, both ends included."""
+    found = set()
+    for deployment in production:
+        if deployment["id"] not in failed:
+            continue
+        later = [d for d in production if d["service"] == deployment["service"] and d["result"] == "success"
+                 and d["id"] not in failed and d["finished"] > deployment["finished"]]
+        if later and later[0]["finished"] - deployment["finished"] <= hours * 3600:
+            found.add(later[0]["id"])
+    return found
+
+
+def metrics(path, start, end, by, rework_hours=24):
     changes, contains, deployments, incidents = read(path)
     production, shipped_changes = ship(changes, contains, deployments)
     failed, _ = link(production, shipped_changes, incidents)
+    reworked = rework(production, failed, rework_hours)
     groups = {}
 
     def group(service, time):
         key = {} if by is None else {"service": service} if by == "service" else {"month": month_of(time)}
         return groups.setdefault(json.dumps(key, sort_keys=True), {
             "key": key, "deployments": 0, "attempts": 0, "failed": 0, "lead": [], "skew": 0, "incidents": 0,
-            "restore": [], "recovery": [],
+            "restore": [], "recovery": [], "rework": 0,
         })
 
     if by is None:
@@ -205,6 +221,7 @@ def metrics(path, start, end, by):
         bucket = group(deployment["service"], deployment["finished"])
         bucket["attempts"] += 1
         bucket["deployments"] += deployment["result"] == "success"
+        bucket["rework"] += deployment["id"] in reworked
         if deployment["id"] in failed:
             bucket["failed"] += 1
             healthy = [d for d in production if d["service"] == deployment["service"] and d["result"] == "success"
@@ -246,6 +263,8 @@ def metrics(path, start, end, by):
             "changeFailureRate": round_half_away(bucket["failed"] / bucket["attempts"], 3) if bucket["attempts"] else None,
             "incidents": bucket["incidents"], "timeToRestoreHours": distribution(bucket["restore"]),
             "recoveryTimeHours": distribution(bucket["recovery"]), "skippedClockSkew": bucket["skew"],
+            "reworkDeployments": bucket["rework"],
+            "reworkRate": round_half_away(bucket["rework"] / bucket["deployments"], 3) if bucket["deployments"] else None,
         })
     return {"groups": out}
 
@@ -256,8 +275,9 @@ def main():
     parser.add_argument("--from", dest="start", type=float, required=True)
     parser.add_argument("--to", dest="end", type=float, required=True)
     parser.add_argument("--by", choices=["service", "month"])
+    parser.add_argument("--rework-hours", dest="rework_hours", type=float, default=24)
     arguments = parser.parse_args()
-    json.dump(metrics(arguments.events, arguments.start, arguments.end, arguments.by), sys.stdout, indent=1)
+    json.dump(metrics(arguments.events, arguments.start, arguments.end, arguments.by, arguments.rework_hours), sys.stdout, indent=1)
     print()
 
 

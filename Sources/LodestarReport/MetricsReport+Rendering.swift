@@ -7,7 +7,7 @@ extension MetricsReport {
         let keyNames = Array(Set(self.groups.flatMap(\.key.keys))).sorted()
         let columns = (keyNames.isEmpty ? ["group"] : keyNames) + [
             "deployments", "per week", "frequency", "lead time h (p50/p90)", "lead", "failed", "failure rate", "cfr",
-            "incidents", "restore h (p50/p90)", "restore", "recovery h", "clock skew",
+            "incidents", "restore h (p50/p90)", "restore", "recovery h", "rework", "clock skew",
         ]
         let rows = self.groups.map { group -> [String] in
             let change = group.changeAgainstBaseline ?? [:]
@@ -29,6 +29,7 @@ extension MetricsReport {
                 with(Self.pair(group.timeToRestoreHours), "timeToRestoreHours"),
                 group.timeToRestoreTier?.rawValue ?? "–",
                 group.recoveryTimeHours.median.map(Self.number) ?? "–",
+                with(group.reworkRate.map { Self.percent($0, signed: false) } ?? "–", "reworkRate"),
                 String(group.skippedClockSkew),
             ]
         }
@@ -38,12 +39,15 @@ extension MetricsReport {
     /// Every figure in its own column, for spreadsheets: plain numbers, empty where there is no value.
     public func csvTable() -> TextTable {
         let keyNames = Array(Set(self.groups.flatMap(\.key.keys))).sorted()
-        let changed = ["deployments", "deploymentsPerWeek", "leadTimeHours", "changeFailureRate", "incidents", "timeToRestoreHours", "recoveryTimeHours"]
+        let changed = [
+            "deployments", "deploymentsPerWeek", "leadTimeHours", "changeFailureRate", "incidents", "timeToRestoreHours", "recoveryTimeHours",
+            "reworkRate",
+        ]
         let columns = keyNames + [
             "deployments", "deploymentsPerWeek", "deploymentFrequencyTier", "leadTimeHoursMedian", "leadTimeHoursP90", "leadTimeSamples",
             "leadTimeTier", "failedDeployments", "changeFailureRate", "changeFailureRateTier", "incidents", "timeToRestoreHoursMedian",
             "timeToRestoreHoursP90", "timeToRestoreSamples", "timeToRestoreTier", "recoveryTimeHoursMedian", "recoveryTimeSamples",
-            "skippedClockSkew",
+            "reworkDeployments", "reworkRate", "skippedClockSkew",
         ] + changed.map { "\($0)Change" }
         let rows = self.groups.map { group -> [String] in
             func value(_ number: Double?) -> String { number.map { String($0) } ?? "" }
@@ -53,7 +57,8 @@ extension MetricsReport {
                 group.leadTimeTier?.rawValue ?? "", String(group.failedDeployments), value(group.changeFailureRate),
                 group.changeFailureRateTier?.rawValue ?? "", String(group.incidents), value(group.timeToRestoreHours.median),
                 value(group.timeToRestoreHours.p90), String(group.timeToRestoreHours.samples), group.timeToRestoreTier?.rawValue ?? "",
-                value(group.recoveryTimeHours.median), String(group.recoveryTimeHours.samples), String(group.skippedClockSkew),
+                value(group.recoveryTimeHours.median), String(group.recoveryTimeHours.samples), String(group.reworkDeployments),
+                value(group.reworkRate), String(group.skippedClockSkew),
             ] + changed.map { value(group.changeAgainstBaseline?[$0]) }
         }
         return TextTable(columns: columns, rows: rows)

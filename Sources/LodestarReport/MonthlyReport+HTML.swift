@@ -43,14 +43,23 @@ extension MonthlyReport {
             page.element("p", "\(tile.tier.map { "\($0.rawValue) tier" } ?? "no tier") · \(Self.changeWords(tile.change, improved: tile.improved))", class: "tier")
             page.raw("</div>\n")
         }
+        // DORA 2024's figures beside the four keys; the report gives them no tier.
+        for figure in self.delivery.figures {
+            page.raw("<div class=\"tile\">")
+            page.element("h3", figure.name)
+            page.element("p", figure.display, class: "value")
+            page.element("p", "no DORA tier · \(Self.changeWords(figure.change, improved: figure.improved))", class: "tier")
+            page.raw("</div>\n")
+        }
         page.raw("</div>\n<div class=\"charts\">\n")
         let labels = self.delivery.trendMonths.map(\.description)
-        for tile in self.delivery.tiles {
+        let trends = self.delivery.tiles.map { ($0.name, $0.unit, $0.trend) } + self.delivery.figures.map { ($0.name, $0.unit, $0.trend) }
+        for (name, unit, trend) in trends {
             page.raw("<figure>")
             page.raw(
                 SVGChart.line(
-                    title: "\(tile.name.prefix(1).uppercased() + tile.name.dropFirst()) by month", description: "\(tile.name) (\(tile.unit)) by month",
-                    xLabels: labels, series: [ChartSeries(name: tile.name, values: tile.trend)], yAxisLabel: tile.unit, unit: tile.unit
+                    title: "\(name.prefix(1).uppercased() + name.dropFirst()) by month", description: "\(name) (\(unit)) by month",
+                    xLabels: labels, series: [ChartSeries(name: name, values: trend)], yAxisLabel: unit, unit: unit
                 )
             )
             page.raw("</figure>\n")
@@ -59,7 +68,7 @@ extension MonthlyReport {
         for (title, groups) in [("By team", self.delivery.teams), ("By service", self.delivery.services)] where !groups.isEmpty {
             page.element("h3", title)
             page.table(
-                columns: ["", "deployments / week", "lead time", "change failure rate", "time to restore"],
+                columns: ["", "deployments / week", "lead time", "change failure rate", "time to restore", "recovery time", "rework rate"],
                 rows: groups.map { group in
                     [
                         group.key.values.sorted().joined(separator: " "),
@@ -67,6 +76,8 @@ extension MonthlyReport {
                         DeliveryMetric.leadTime.display(group.leadTimeHours.median) + Self.tierSuffix(group.leadTimeTier),
                         DeliveryMetric.changeFailureRate.display(group.changeFailureRate.map { ($0 * 1000).rounded() / 10 }) + Self.tierSuffix(group.changeFailureRateTier),
                         DeliveryMetric.timeToRestore.display(group.timeToRestoreHours.median) + Self.tierSuffix(group.timeToRestoreTier),
+                        DeliveryFigure.recoveryTime.display(DeliveryFigure.recoveryTime.value(group)),
+                        DeliveryFigure.reworkRate.display(DeliveryFigure.reworkRate.value(group)),
                     ]
                 }
             )

@@ -11,13 +11,16 @@ extension MonthlyReport {
                 TextTable(
                     columns: ["metric", "this month", "tier", "against last month"],
                     rows: self.delivery.tiles.map { [$0.name, $0.display, $0.tier?.rawValue ?? "—", Self.changeWords($0.change, improved: $0.improved)] }
+                        + self.delivery.figures.map { [$0.name, $0.display, "no DORA tier", Self.changeWords($0.change, improved: $0.improved)] }
                 ).markdown()
             )
             lines.append(
                 TextTable(
-                    columns: ["month"] + self.delivery.tiles.map { "\($0.name) (\($0.unit))" },
+                    columns: ["month"] + self.delivery.tiles.map { "\($0.name) (\($0.unit))" }
+                        + self.delivery.figures.map { "\($0.name) (\($0.unit))" },
                     rows: self.delivery.trendMonths.indices.map { index in
                         [self.delivery.trendMonths[index].description] + self.delivery.tiles.map { $0.trend[index].map(MonthEpics.number) ?? "—" }
+                            + self.delivery.figures.map { $0.trend[index].map(MonthEpics.number) ?? "—" }
                     }
                 ).markdown()
             )

@@ -55,7 +55,7 @@ public func buildRouter(_ arguments: some AppArguments, database: AppDatabase) a
         .addRoutes(to: router.group("api/v1"))
     ReportsController(
         database: database, folder: URL(fileURLWithPath: arguments.reportsPath, isDirectory: true), policy: try arguments.anonymityPolicy,
-        templates: templates
+        rework: settings.rework, templates: templates
     ).addRoutes(to: router.group("reports"))
     return router
 }

@@ -15,22 +15,25 @@ public struct PipelineSettings: Sendable {
     public var bodyLimit: Int
     /// LODESTAR_DEPLOY_WORKFLOW, LODESTAR_INCIDENT_LABEL, LODESTAR_ROOT_CAUSE_PATTERN and LODESTAR_DEVLAKE_PROJECTS.
     public var webhooks: WebhookOptions
+    /// LODESTAR_REWORK_HOURS: when a deployment that recovered a failed one counts as rework.
+    public var rework: ReworkRule
 
     public static let defaultBodyLimit = 5 * 1024 * 1024
 
     public init(
         githubSecret: String? = nil, gitlabToken: String? = nil, ingestToken: String? = nil,
-        bodyLimit: Int = Self.defaultBodyLimit, webhooks: WebhookOptions = WebhookOptions()
+        bodyLimit: Int = Self.defaultBodyLimit, webhooks: WebhookOptions = WebhookOptions(), rework: ReworkRule = .standard
     ) {
         self.githubSecret = githubSecret
         self.gitlabToken = gitlabToken
         self.ingestToken = ingestToken
         self.bodyLimit = bodyLimit
         self.webhooks = webhooks
+        self.rework = rework
     }
 
-    /// Settings from environment variables; empty values count as unset. A LODESTAR_DEVLAKE_PROJECTS that cannot be
-    /// read is an error naming it.
+    /// Settings from environment variables; empty values count as unset. A LODESTAR_DEVLAKE_PROJECTS or
+    /// LODESTAR_REWORK_HOURS that cannot be read is an error naming it.
     public init(environment: [String: String]) throws(FieldError) {
         func value(_ name: String) -> String? {
             environment[name].flatMap { $0.isEmpty ? nil : $0 }
@@ -46,7 +49,8 @@ public struct PipelineSettings: Sendable {
                 incidentLabel: value("LODESTAR_INCIDENT_LABEL") ?? defaults.incidentLabel,
                 rootCausePattern: value("LODESTAR_ROOT_CAUSE_PATTERN") ?? defaults.rootCausePattern,
                 devLakeProjects: try value("LODESTAR_DEVLAKE_PROJECTS").map { text throws(FieldError) in try WebhookOptions.devLakeProjects(parsing: text) } ?? [:]
-            )
+            ),
+            rework: try ReworkRule(environment: environment)
         )
     }
 }

@@ -4,11 +4,13 @@ import LodestarCore
 
 extension AppDatabase {
     /// The monthly report of `month`, from the survey, the epics and the pipeline history as stored now.
-    public func monthlyReport(month: Month, policy: AnonymityPolicy, benchmarks: DORABenchmarks = .default) async throws -> MonthlyReport {
+    public func monthlyReport(
+        month: Month, policy: AnonymityPolicy, benchmarks: DORABenchmarks = .default, rework: ReworkRule = .standard
+    ) async throws -> MonthlyReport {
         // Loading the pipeline history keeps both cores busy; deriving its facts keeps one, so the survey side is
         // read meanwhile.
         let history = try await PipelineSQLiteRepository(database: self).deliveryColumns()
-        async let facts = DeliveryFacts(columns: history)
+        async let facts = DeliveryFacts(columns: history, rework: rework)
         let rounds = try await RoundSQLiteRepository(database: self).summaries()
         let survey = try await self.writer.read { db in try Self.surveyInputs(db, month: month, policy: policy) }
         let inputs = ReportInputs(

@@ -7,6 +7,9 @@ struct Lodestar: AsyncParsableCommand {
         commandName: "lodestar",
         abstract: "Developer feedback and platform roadmap: survey, metrics, epics, reports.",
         version: "0.1.0",
-        subcommands: [Serve.self, Demo.self, Survey.self, Ingest.self, Metrics.self, Team.self, ThemesCommand.self, Epics.self, Report.self, DB.self, Bench.self]
+        subcommands: [
+            Serve.self, Demo.self, Survey.self, Ingest.self, Metrics.self, Deployments.self, Team.self, ThemesCommand.self, Epics.self, Report.self,
+            DB.self, Bench.self,
+        ]
     )
 }

@@ -63,3 +63,12 @@ struct CLIError: Error, CustomStringConvertible {
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
+
+/// The rework rule from `LODESTAR_REWORK_HOURS`, as a CLI error when the setting cannot be read.
+func reworkRule() throws -> ReworkRule {
+    do {
+        return try ReworkRule(environment: ProcessInfo.processInfo.environment)
+    } catch {
+        throw CLIError(error.description)
+    }
+}

@@ -150,7 +150,8 @@ struct DeliveryMetricTests {
         var group = GroupMetrics(
             key: [:], deployments: 1, deploymentsPerWeek: 1, deploymentFrequencyTier: .low, leadTimeHours: Distribution([]), leadTimeTier: nil,
             failedDeployments: 0, changeFailureRate: nil, changeFailureRateTier: nil, incidents: 0, timeToRestoreHours: Distribution([]),
-            timeToRestoreTier: nil, recoveryTimeHours: Distribution([]), skippedClockSkew: 0, changeAgainstBaseline: nil
+            timeToRestoreTier: nil, recoveryTimeHours: Distribution([]), reworkDeployments: 0, reworkRate: nil, skippedClockSkew: 0,
+            changeAgainstBaseline: nil
         )
         group.changeAgainstBaseline = ["leadTimeHours": 0.3, "deploymentsPerWeek": -0.2, "timeToRestoreHours": -0.1]
         let report = MetricsReport(from: "2026-11-01", to: "2026-11-30", baselineFrom: nil, baselineTo: nil, benchmarks: "2023", groups: [group])

@@ -26,16 +26,24 @@ struct MetricDefinitionsTests {
 
     @Test func theReadmeSaysWhatTheCodeSays() throws {
         let bullets = try Self.readmeBullets()
-        let expected = MetricDefinitions.all.map(\.markdown)
+        let expected = MetricDefinitions.all().map(\.markdown)
         #expect(bullets == expected, "README.md's Metric definitions should read, one bullet a line:\n\(expected.joined(separator: "\n"))")
     }
 
     @Test func plainTextDropsOnlyTheMarkdownMarks() {
         #expect(MetricDefinitions.deployment.plain == "Deployment: a successful deployment to production. Deployment frequency is deployments per week in the period.")
-        #expect(!MetricDefinitions.all.map(\.plain).joined().contains("`"))
+        #expect(!MetricDefinitions.all().map(\.plain).joined().contains("`"))
     }
 
     @Test func theWindowInTheTextIsTheWindowTheFactsUse() {
         #expect(MetricDefinitions.changeFailureRate.text.contains("within \(MetricDefinitions.incidentWindowHours) hours"))
+    }
+}
+
+extension MetricDefinitionsTests {
+    @Test func theReworkTextNamesTheHoursInForce() throws {
+        let rule = try ReworkRule(hours: 6)
+        #expect(MetricDefinitions.rework(rule).text.contains("within 6 hours"))
+        #expect(MetricDefinitions.all(rework: rule).contains(MetricDefinitions.rework(rule)))
     }
 }

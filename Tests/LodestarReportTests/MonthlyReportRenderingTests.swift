@@ -43,10 +43,24 @@ struct MonthlyReportRenderingTests {
 
     @Test func drawsATrendChartForEachDeliveryMetric() {
         let html = ReportFixture.report().html()
-        #expect(html.components(separatedBy: "role=\"img\"").count - 1 >= 4 + 1 + 1)
+        #expect(html.components(separatedBy: "role=\"img\"").count - 1 >= 4 + 2 + 1 + 1)
         for metric in DeliveryMetric.allCases {
             #expect(html.contains("by month</title>") && html.localizedCaseInsensitiveContains(metric.name + " by month"))
         }
+    }
+
+    @Test func showsReworkRateAndFailedDeploymentRecoveryTimeWithoutATier() {
+        let report = ReportFixture.report()
+        #expect(report.delivery.figures.map(\.figure) == [.recoveryTime, .reworkRate])
+        let html = report.html()
+        for figure in DeliveryFigure.allCases {
+            #expect(html.localizedCaseInsensitiveContains(figure.name + " by month"))
+            #expect(html.contains("<h3>\(figure.name)</h3>"))
+        }
+        #expect(html.contains("no DORA tier"))
+        let markdown = report.markdown()
+        #expect(markdown.contains("| rework rate | no data | no DORA tier |") && markdown.contains("failed deployment recovery time (hours)"))
+        #expect(report.method.definitions.contains { $0.hasPrefix("Rework rate:") && $0.contains("within 24 hours") })
     }
 
     @Test func givesTheSameBytesForTheSameData() throws {

@@ -19,7 +19,8 @@ struct DeliveryReferenceTests {
             "leadTimeHours": text(group.leadTimeHours), "failedDeployments": String(group.failedDeployments),
             "changeFailureRate": text(group.changeFailureRate), "incidents": String(group.incidents),
             "timeToRestoreHours": text(group.timeToRestoreHours), "recoveryTimeHours": text(group.recoveryTimeHours),
-            "skippedClockSkew": String(group.skippedClockSkew),
+            "skippedClockSkew": String(group.skippedClockSkew), "reworkDeployments": String(group.reworkDeployments),
+            "reworkRate": text(group.reworkRate),
         ]
     }
 
@@ -38,7 +39,8 @@ struct DeliveryReferenceTests {
             "leadTimeHours": text(distribution: group["leadTimeHours"]), "failedDeployments": count(group["failedDeployments"]),
             "changeFailureRate": text(group["changeFailureRate"]), "incidents": count(group["incidents"]),
             "timeToRestoreHours": text(distribution: group["timeToRestoreHours"]), "recoveryTimeHours": text(distribution: group["recoveryTimeHours"]),
-            "skippedClockSkew": count(group["skippedClockSkew"]),
+            "skippedClockSkew": count(group["skippedClockSkew"]), "reworkDeployments": count(group["reworkDeployments"]),
+            "reworkRate": text(group["reworkRate"]),
         ]
     }
 
@@ -54,15 +56,21 @@ struct DeliveryReferenceTests {
 
         let repository = PipelineSQLiteRepository(database: try AppDatabase.inMemory())
         _ = try await repository.store(events, deliveryId: nil)
-        let facts = DeliveryFacts(columns: try await repository.deliveryColumns())
+        let columns = try await repository.deliveryColumns()
+        let facts = DeliveryFacts(columns: columns)
         var compared = 0
         let overall = MetricsReport(facts: facts, period: scenario.period, baseline: nil, grouping: nil).groups[0]
-        // The history has what the definitions are about: failures, clock skew, restores and recoveries.
+        // The history has what the definitions are about: failures, clock skew, restores, recoveries and rework.
         #expect(overall.failedDeployments > 0 && overall.skippedClockSkew > 0 && overall.recoveryTimeHours.samples > 0)
-        for grouping in [nil, .service, .month] as [MetricsGrouping?] {
-            let ours = MetricsReport(facts: facts, period: scenario.period, baseline: nil, grouping: grouping).groups
+        #expect(overall.reworkDeployments > 0)
+        // The default rework rule by every grouping, and a shorter one by service.
+        let short = try ReworkRule(hours: 6)
+        let runs: [(MetricsGrouping?, ReworkRule)] = [(nil, .standard), (.service, .standard), (.month, .standard), (.service, short)]
+        for (grouping, rule) in runs {
+            let ruled = rule == .standard ? facts : DeliveryFacts(columns: columns, rework: rule)
+            let ours = MetricsReport(facts: ruled, period: scenario.period, baseline: nil, grouping: grouping).groups
             var arguments = [Self.script.path, file.path, "--from", String(scenario.period.from.timeIntervalSince1970),
-                "--to", String(scenario.period.to.timeIntervalSince1970)]
+                "--to", String(scenario.period.to.timeIntervalSince1970), "--rework-hours", String(rule.hours)]
             if let grouping { arguments += ["--by", grouping.rawValue] }
             let run = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), arguments: ["python3"] + arguments)
             try #require(run.status == 0, Comment(rawValue: String(decoding: run.err, as: UTF8.self)))
@@ -74,7 +82,7 @@ struct DeliveryReferenceTests {
                 compared += 1
             }
         }
-        // A year of six services: one overall group, six services, twelve or thirteen months.
-        #expect(compared >= 19)
+        // A year of six services: one overall group, six services, twelve or thirteen months, six services again.
+        #expect(compared >= 25)
     }
 }

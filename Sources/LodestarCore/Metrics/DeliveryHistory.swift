@@ -36,21 +36,34 @@ public struct DeliveryFacts: Sendable {
     public let failed: [Bool]
     /// Incident (index into `columns.incidents`) → the deployment it was linked to, when any.
     public let causes: [Int: Int32]
+    /// Incident → how it was linked to its deployment in `causes`.
+    public let causeLinks: [Int: IncidentLink]
     /// Incidents filed under a project (not a service) that were linked to one of its deployments: they count for
     /// that deployment's service.
     public let projectIncidentService: [Int: Int32]
     /// Per service number, its successful production deployments that no incident was linked to, in order of
     /// finishing: where a failed deployment recovers.
     public let healthyByService: [[Int32]]
+    /// Per deployment: for a failed production deployment, the deployment that recovered it (its service's next
+    /// healthy one, see `healthyByService`), else -1.
+    public let recoveredBy: [Int32]
+    /// Per deployment: when it is rework, the failed deployment it recovered within the rework rule's hours (the
+    /// latest, when it recovered several), else -1.
+    public let reworkOf: [Int32]
+    /// The rule `reworkOf` was found by.
+    public let rework: ReworkRule
 
     /// Applies the definitions of DESIGN.md and the README.
-    /// - Parameter window: how long before an incident its service's latest production deployment is still suspect.
-    public init(history: DeliveryHistory, window: TimeInterval = TimeInterval(MetricDefinitions.incidentWindowHours) * 3600) {
-        self.init(columns: DeliveryColumns(history: history), window: window)
+    /// - Parameters:
+    ///   - window: how long before an incident its service's latest production deployment is still suspect.
+    ///   - rework: when a deployment that recovered a failed one counts as rework.
+    public init(history: DeliveryHistory, window: TimeInterval = TimeInterval(MetricDefinitions.incidentWindowHours) * 3600, rework: ReworkRule = .standard) {
+        self.init(columns: DeliveryColumns(history: history), window: window, rework: rework)
     }
 
-    public init(columns: DeliveryColumns, window: TimeInterval = TimeInterval(MetricDefinitions.incidentWindowHours) * 3600) {
+    public init(columns: DeliveryColumns, window: TimeInterval = TimeInterval(MetricDefinitions.incidentWindowHours) * 3600, rework: ReworkRule = .standard) {
         self.columns = columns
+        self.rework = rework
         let finished = columns.deploymentFinished
         let results = columns.deploymentResult
         let environmentIsProduction = columns.environments.map { EnvironmentKind(name: $0) == .production }
@@ -102,6 +115,7 @@ public struct DeliveryFacts: Sendable {
             }
         }
         var causes: [Int: Int32] = [:]
+        var causeLinks: [Int: IncidentLink] = [:]
         var projectIncidentService: [Int: Int32] = [:]
         for (number, incident) in columns.incidents.enumerated() {
             let opened = incident.openedAt.timeIntervalSince1970
@@ -111,6 +125,7 @@ public struct DeliveryFacts: Sendable {
                 // The latest deployment carrying the commit before the incident opened, else the first to carry it.
                 let carriers = full.flatMap { carriedBy[$0] }?.sorted { $0.0 < $1.0 } ?? []
                 cause = (carriers.last { $0.0 <= opened } ?? carriers.first)?.1
+                if cause != nil { causeLinks[number] = .rootCause }
             }
             let project = successfulByProject[incident.service]
             if cause == nil, let candidates = project ?? serviceIds[incident.service].flatMap({ successfulByService[$0] }) {
@@ -118,6 +133,7 @@ public struct DeliveryFacts: Sendable {
                 let latest = Self.lastIndex(in: candidates) { finished[Int($0)] <= opened }
                 if let latest, opened - finished[Int(candidates[latest])] <= window {
                     cause = candidates[latest]
+                    causeLinks[number] = project != nil ? .project : .window
                 }
             }
             if project != nil, let cause { projectIncidentService[number] = columns.deploymentService[Int(cause)] }
@@ -128,12 +144,40 @@ public struct DeliveryFacts: Sendable {
         }
         self.failed = failed
         self.causes = causes
+        self.causeLinks = causeLinks
         self.projectIncidentService = projectIncidentService
         var healthy = Array(repeating: [Int32](), count: columns.services.count)
         for deployment in production where results[Int(deployment)] == .success && !failed[Int(deployment)] {
             healthy[Int(columns.deploymentService[Int(deployment)])].append(deployment)
         }
         self.healthyByService = healthy
+        (self.recoveredBy, self.reworkOf) = Self.recoveries(
+            production: production, failed: failed, healthy: healthy, columns: columns, rework: rework
+        )
+    }
+
+    /// Each failed production deployment's recovery (its service's next healthy deployment that finished after it),
+    /// and which of those recoveries are rework. One binary search per failed deployment, over all time, so that
+    /// the metrics of any period and the deployments listing read the same answer.
+    static func recoveries(
+        production: [Int32], failed: [Bool], healthy: [[Int32]], columns: DeliveryColumns, rework: ReworkRule
+    ) -> (recoveredBy: [Int32], reworkOf: [Int32]) {
+        let finished = columns.deploymentFinished
+        var recoveredBy = Array(repeating: Int32(-1), count: finished.count)
+        var reworkOf = Array(repeating: Int32(-1), count: finished.count)
+        // In order of finishing, so a deployment that recovered several failed ones keeps the latest as its cause.
+        for deployment in production where failed[Int(deployment)] {
+            let candidates = healthy[Int(columns.deploymentService[Int(deployment)])]
+            let before = Self.lastIndex(in: candidates) { finished[Int($0)] <= finished[Int(deployment)] }
+            let next = (before ?? -1) + 1
+            guard next < candidates.count else { continue }
+            let recovery = candidates[next]
+            recoveredBy[Int(deployment)] = recovery
+            if rework.isRework(failedAt: finished[Int(deployment)], recoveredAt: finished[Int(recovery)]) {
+                reworkOf[Int(recovery)] = deployment
+            }
+        }
+        return (recoveredBy, reworkOf)
     }
 
     /// The indices into `production` of the deployments that finished in `from..<to`.
@@ -196,6 +240,10 @@ public struct DeliveryFacts: Sendable {
 
     public var failedDeploymentIds: Set<String> {
         Set(self.failed.indices.filter { self.failed[$0] }.map { self.columns.deploymentIDs[$0] })
+    }
+
+    public var reworkDeploymentIds: Set<String> {
+        Set(self.reworkOf.indices.filter { self.reworkOf[$0] >= 0 }.map { self.columns.deploymentIDs[$0] })
     }
 
     public var incidentCauses: [String: String] {
@@ -315,4 +363,14 @@ struct ChangeWalk {
             }
         }
     }
+}
+
+/// How an incident was linked to the deployment it blames (see "Change failure rate" in the README).
+public enum IncidentLink: String, Sendable, Codable, Equatable {
+    /// The incident names a commit the deployment carried (`root cause: <sha>`).
+    case rootCause
+    /// The service's latest successful production deployment within the window before the incident opened.
+    case window
+    /// The same, over the deployments of every service of the project the incident was filed under.
+    case project
 }

@@ -75,6 +75,10 @@ public struct GroupMetrics: Sendable, Equatable, Codable {
     public var timeToRestoreHours: Distribution
     public var timeToRestoreTier: DORATier?
     public var recoveryTimeHours: Distribution
+    /// Deployments that recovered a failed one within the rework rule's hours (see `ReworkRule`).
+    public var reworkDeployments: Int
+    /// Rework deployments ÷ deployments; nil without deployments. DORA gives it no tiers.
+    public var reworkRate: Double?
     public var skippedClockSkew: Int
     /// Relative change against the baseline period (0.5 = +50%), per metric; nil without a baseline value.
     public var changeAgainstBaseline: [String: Double]?
@@ -151,6 +155,7 @@ extension MetricsReport {
             ("incidents", relative(Double(old.incidents), Double(new.incidents))),
             ("timeToRestoreHours", relative(old.timeToRestoreHours.median, new.timeToRestoreHours.median)),
             ("recoveryTimeHours", relative(old.recoveryTimeHours.median, new.recoveryTimeHours.median)),
+            ("reworkRate", relative(old.reworkRate, new.reworkRate)),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { name, value in value.map { (name, $0) } })
     }
@@ -170,6 +175,7 @@ extension MetricsReport {
             counted[deployment] = true
             let bucket = groups.bucket(deployment: deployment)
             if columns.deploymentResult[deployment] == .success { groups.buckets[bucket].deployments += 1 }
+            if facts.reworkOf[deployment] >= 0 { groups.buckets[bucket].rework += 1 }
             groups.buckets[bucket].attempts += 1
             if facts.failed[deployment] { groups.buckets[bucket].failed += 1 }
         }
@@ -199,15 +205,13 @@ extension MetricsReport {
                 groups.buckets[bucket].restoreTimes.append(resolved.timeIntervalSince(incident.openedAt) / 3600)
             }
         }
-        // Failed deployment recovery: to the next successful production deployment of the same service.
-        // Only production deployments fail, so the failed ones counted are all in the period's run.
+        // Failed deployment recovery: to the next successful production deployment of the same service, as the
+        // facts found it. Only production deployments fail, so the failed ones counted are all in the period's run.
         for failed in facts.production[production].map(Int.init) where facts.failed[failed] && counted[failed] {
-            let candidates = facts.healthyByService[Int(columns.deploymentService[failed])]
-            let before = DeliveryFacts.lastIndex(in: candidates) { finished[Int($0)] <= finished[failed] }
-            let next = (before ?? -1) + 1
-            guard next < candidates.count else { continue }
+            let recovery = facts.recoveredBy[failed]
+            guard recovery >= 0 else { continue }
             let bucket = groups.bucket(deployment: failed)
-            groups.buckets[bucket].recoveryTimes.append((finished[Int(candidates[next])] - finished[failed]) / 3600)
+            groups.buckets[bucket].recoveryTimes.append((finished[Int(recovery)] - finished[failed]) / 3600)
         }
         let weeks = period.weeks
         return zip(groups.keys, groups.buckets).map { key, bucket in
@@ -236,6 +240,7 @@ extension MetricsReport {
         var deployments = 0
         var attempts = 0
         var failed = 0
+        var rework = 0
         var incidents = 0
         var skippedClockSkew = 0
         var leadTimes: [Double] = []
@@ -247,13 +252,15 @@ extension MetricsReport {
             let lead = Distribution(self.leadTimes)
             let restore = Distribution(self.restoreTimes)
             let rate = self.attempts > 0 ? (Double(self.failed) / Double(self.attempts) * 1000).rounded() / 1000 : nil
+            let rework = self.deployments > 0 ? (Double(self.rework) / Double(self.deployments) * 1000).rounded() / 1000 : nil
             return GroupMetrics(
                 key: key, deployments: self.deployments, deploymentsPerWeek: perWeek,
                 deploymentFrequencyTier: benchmarks.deploymentFrequencyTier(perWeek: perWeek),
                 leadTimeHours: lead, leadTimeTier: benchmarks.leadTimeTier(medianHours: lead.median),
                 failedDeployments: self.failed, changeFailureRate: rate, changeFailureRateTier: benchmarks.changeFailureRateTier(rate),
                 incidents: self.incidents, timeToRestoreHours: restore, timeToRestoreTier: benchmarks.restoreTier(medianHours: restore.median),
-                recoveryTimeHours: Distribution(self.recoveryTimes), skippedClockSkew: self.skippedClockSkew, changeAgainstBaseline: nil
+                recoveryTimeHours: Distribution(self.recoveryTimes), reworkDeployments: self.rework, reworkRate: rework,
+                skippedClockSkew: self.skippedClockSkew, changeAgainstBaseline: nil
             )
         }
     }

@@ -110,14 +110,31 @@ public enum MetricDefinitions {
             """
     )
 
+    /// Rework rate under `rule` (DORA 2024's fifth metric; the report gives it no tiers).
+    public static func rework(_ rule: ReworkRule = .standard) -> Definition {
+        Definition(
+            name: "Rework rate",
+            text: """
+                DORA 2024's fifth metric: rework deployments ÷ deployments. Lodestar keeps no commit messages or pull-request labels, \
+                so it does not look for reverts or hotfixes; it counts the deployments that answered a failure. A deployment is rework \
+                when it is the deployment that recovered a failed production deployment of its service (as in failed deployment \
+                recovery time: the service's next successful production deployment that finished after the failed one and did not \
+                fail itself) and it finished within \(rule.hoursText) hours (`LODESTAR_REWORK_HOURS`) of the failed one; exactly \
+                \(rule.hoursText) hours still counts, a second more does not. A deployment that recovered several failed ones counts \
+                once. Counted in the period, and for the service, of the rework deployment. The DORA report gives no tiers for it, \
+                so it is shown with its change against the baseline and its trend.
+                """
+        )
+    }
+
     public static let groups = Definition(
         name: "Groups and rounding",
         text: """
             a deployment and the changes it shipped count for its service (its month, by the finishing time), an incident for its \
             service (its month, by the opening time). A group is shown when it has a production deployment, a shipped change or an \
             incident in the period. Deployments per week = deployments ÷ (the period's length in weeks; in a month group, the part \
-            of the month inside the period). Hours and deployments per week are rounded to 2 decimals, the change failure rate to 3, \
-            halves away from zero.
+            of the month inside the period). Hours and deployments per week are rounded to 2 decimals, the change failure rate and the \
+            rework rate to 3, halves away from zero.
             """
     )
 
@@ -143,8 +160,8 @@ public enum MetricDefinitions {
             """
     )
 
-    /// Every definition, in the order a reader needs them.
-    public static let all = [
-        production, environment, deployment, history, shipped, leadTime, changeFailureRate, timeToRestore, recovery, groups, tiers, baseline,
-    ]
+    /// Every definition, in the order a reader needs them, with the rework rule in force.
+    public static func all(rework rule: ReworkRule = .standard) -> [Definition] {
+        [production, environment, deployment, history, shipped, leadTime, changeFailureRate, timeToRestore, recovery, rework(rule), groups, tiers, baseline]
+    }
 }

@@ -11,13 +11,16 @@ public struct MetricsQuery: Sendable, Equatable {
     public var benchmarks: DORABenchmarks
     /// Whether to compare with a baseline; on by default (the same length just before the period).
     public var compare: Bool
+    /// When a deployment counts as rework (`LODESTAR_REWORK_HOURS`).
+    public var rework: ReworkRule
 
     /// How many days the period covers when `from` is not given.
     public static let defaultDays = 90
 
     public init(
         from: String? = nil, to: String? = nil, baselineFrom: String? = nil, baselineTo: String? = nil,
-        grouping: MetricsGrouping? = nil, benchmarks: DORABenchmarks = .default, compare: Bool = true
+        grouping: MetricsGrouping? = nil, benchmarks: DORABenchmarks = .default, compare: Bool = true,
+        rework: ReworkRule = .standard
     ) {
         self.from = from
         self.to = to
@@ -26,6 +29,7 @@ public struct MetricsQuery: Sendable, Equatable {
         self.grouping = grouping
         self.benchmarks = benchmarks
         self.compare = compare
+        self.rework = rework
     }
 
     /// A query option that cannot be used: the option's name and why.
@@ -63,7 +67,7 @@ public struct MetricsQuery: Sendable, Equatable {
     }
 
     public func report(columns: DeliveryColumns, now: Date = Date()) throws(Invalid) -> MetricsReport {
-        try self.report(facts: DeliveryFacts(columns: columns), now: now)
+        try self.report(facts: DeliveryFacts(columns: columns, rework: self.rework), now: now)
     }
 
     public func report(facts: DeliveryFacts, now: Date = Date()) throws(Invalid) -> MetricsReport {

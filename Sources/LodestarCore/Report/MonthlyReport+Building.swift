@@ -96,6 +96,7 @@ extension MonthlyReport.DeliverySection {
         self.trendMonths = months
         let group = org.groups.first
         self.tiles = DeliveryMetric.allCases.map { MonthlyReport.Tile(metric: $0, group: group, trend: series) }
+        self.figures = DeliveryFigure.allCases.map { MonthlyReport.Figure(figure: $0, group: group, trend: series) }
         self.teams = teams.groups
         self.services = services.groups
     }

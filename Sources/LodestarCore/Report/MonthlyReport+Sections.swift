@@ -72,7 +72,7 @@ extension MonthlyReport.MethodSection {
             "Tiers in this report: the DORA \(inputs.benchmarks.rawValue) report's cluster table.",
             "Epic score: demand (1.5 per respondent asking for the change, 1 per respondent naming it the worst) × ratings × trend × delivery, explained with each epic.",
             "Anonymity: no group of fewer than \(inputs.policy.k) responses shows ratings, themes or quotes on its own; quotes are scrubbed of e-mail addresses, links and @handles.",
-        ] + MetricDefinitions.all.map(\.plain)
+        ] + MetricDefinitions.all(rework: inputs.facts.rework).map(\.plain)
         self.sources = [
             MonthlyReport.Source(name: "survey answers", latest: inputs.latestResponseDay),
             MonthlyReport.Source(name: "pipeline events", latest: inputs.latestEvent.map(Timestamp.iso8601)),

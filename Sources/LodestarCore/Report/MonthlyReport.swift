@@ -26,6 +26,8 @@ public struct MonthlyReport: Codable, Sendable, Equatable {
         public var baselineTo: String?
         public var benchmarks: String
         public var tiles: [Tile]
+        /// Failed-deployment recovery time and rework rate: DORA 2024's figures beside the four keys, without tiers.
+        public var figures: [Figure]
         /// The months of the trend charts, oldest first, ending with the report's month.
         public var trendMonths: [Month]
         public var teams: [GroupMetrics]

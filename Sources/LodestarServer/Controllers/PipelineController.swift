@@ -1,8 +1,9 @@
 import Foundation
 import Hummingbird
 import LodestarCore
+import LodestarReport
 
-/// `POST /api/v1/events` (generic records, bearer token) and `GET /api/v1/metrics`.
+/// `POST /api/v1/events` (generic records, bearer token), `GET /api/v1/metrics` and `GET /api/v1/deployments`.
 struct PipelineController: Sendable {
     let pipeline: any PipelineRepository
     let settings: PipelineSettings
@@ -11,6 +12,7 @@ struct PipelineController: Sendable {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("events", use: self.ingest)
         group.get("metrics", use: self.metrics)
+        group.get("deployments", use: self.deployments)
     }
 
     struct Stored: ResponseEncodable {
@@ -66,7 +68,9 @@ struct PipelineController: Sendable {
     @Sendable func metrics(request: Request, context: AppRequestContext) async throws -> MetricsReport {
         let parameters = request.uri.queryParameters
         func text(_ name: String) -> String? { parameters.get(name).map { String($0) } }
-        var query = MetricsQuery(from: text("from"), to: text("to"), baselineFrom: text("baselineFrom"), baselineTo: text("baselineTo"))
+        var query = MetricsQuery(
+            from: text("from"), to: text("to"), baselineFrom: text("baselineFrom"), baselineTo: text("baselineTo"), rework: self.settings.rework
+        )
         if let by = text("by") {
             guard let grouping = MetricsGrouping(rawValue: by) else {
                 throw APIError(.badRequest, "by must be service, team, environment or month", field: "by")
@@ -85,6 +89,24 @@ struct PipelineController: Sendable {
         } catch {
             throw APIError(.badRequest, error.message, field: error.field)
         }
+    }
+
+    /// The same JSON as `lodestar deployments --format json`; a bad parameter answers 400 naming it.
+    @Sendable func deployments(request: Request, context: AppRequestContext) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        func text(_ name: String) -> String? { parameters.get(name).map { String($0) } }
+        let query = DeploymentsQuery(service: text("service"), from: text("from"), to: text("to"), rework: self.settings.rework)
+        let columns = try await self.pipeline.deliveryColumns()
+        let listing: DeploymentListing
+        do {
+            listing = try query.listing(columns: columns)
+        } catch {
+            throw APIError(.badRequest, error.message, field: error.field)
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: Data(try listing.rendered(as: .json).utf8)))
+        )
     }
 }
 

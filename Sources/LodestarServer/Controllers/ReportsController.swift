@@ -10,6 +10,7 @@ struct ReportsController: Sendable {
     let database: AppDatabase
     let folder: URL
     let policy: AnonymityPolicy
+    let rework: ReworkRule
     let templates: Templates
     /// The clock, for refusing months that have not started.
     var now: @Sendable () -> Date = Date.init
@@ -42,7 +43,7 @@ struct ReportsController: Sendable {
             guard month <= Month(containing: self.now()) else {
                 return self.notFound("\(month) has not started yet, so there is nothing to report.")
             }
-            let report = try await self.database.monthlyReport(month: month, policy: self.policy)
+            let report = try await self.database.monthlyReport(month: month, policy: self.policy, rework: self.rework)
             return Self.response(Data(report.html().utf8), type: "text/html; charset=utf-8")
         }
         return try self.published(month, .html)

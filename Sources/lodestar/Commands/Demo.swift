@@ -78,10 +78,11 @@ struct Demo: AsyncParsableCommand {
         print("  \(DemoPipeline.demoServices.count) services with a year of pipeline history (\(events) events),")
         print("  and \(epics) epics over those months (the older ones curated).")
         let policy = try anonymityPolicy()
+        let rework = try reworkRule()
         let folder = URL(fileURLWithPath: self.server.reports, isDirectory: true)
         for offset in stride(from: 5, through: 0, by: -1) {
             let month = lastMonth.adding(months: -offset)
-            let report = try await database.monthlyReport(month: month, policy: policy)
+            let report = try await database.monthlyReport(month: month, policy: policy, rework: rework)
             do {
                 try ReportPublisher.publish(report, formats: ReportFormat.allCases, to: folder)
             } catch let error as ReportPublisher.Failure {

@@ -9,7 +9,7 @@ extension DORABenchmarks: ExpressibleByArgument {}
 
 struct Metrics: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Deployment frequency, lead time, change failure rate and time to restore, with DORA tiers.",
+        abstract: "Deployment frequency, lead time, change failure rate and time to restore with DORA tiers; recovery time and rework rate.",
         discussion: """
             Days are YYYY-MM-DD or whole months YYYY-MM, both ends included. The period defaults to the last \
             \(MetricsQuery.defaultDays) days; the baseline to the same length just before it.
@@ -48,10 +48,10 @@ struct Metrics: AsyncParsableCommand {
     func run() async throws {
         let query = MetricsQuery(
             from: self.from, to: self.to, baselineFrom: self.baselineFrom, baselineTo: self.baselineTo,
-            grouping: self.by, benchmarks: self.benchmarks, compare: !self.noBaseline
+            grouping: self.by, benchmarks: self.benchmarks, compare: !self.noBaseline, rework: try reworkRule()
         )
         let pipeline = PipelineSQLiteRepository(database: try self.database.open())
-        let facts = DeliveryFacts(columns: try await pipeline.deliveryColumns())
+        let facts = DeliveryFacts(columns: try await pipeline.deliveryColumns(), rework: query.rework)
         let report: MetricsReport
         let groups: [GroupExplanation]
         do {
@@ -80,7 +80,7 @@ struct Metrics: AsyncParsableCommand {
     /// What the figures mean and what did not reach them: the definitions, per group what was left out of the
     /// period's figures, the incidents no deployment was found for, and the webhook deliveries answered "ignored".
     static func explanation(facts: DeliveryFacts, groups: [GroupExplanation], ignored: [IgnoredWebhooks]) -> String {
-        var lines = ["How these are computed:"] + MetricDefinitions.all.map { "- " + $0.plain }
+        var lines = ["How these are computed:"] + MetricDefinitions.all(rework: facts.rework).map { "- " + $0.plain }
         lines.append("")
         if groups.isEmpty {
             lines.append("In the period, every change committed was deployed, none was skipped as clock skew, and every incident was linked.")
@@ -99,6 +99,13 @@ struct Metrics: AsyncParsableCommand {
         if !unlinked.isEmpty {
             lines.append("- not linked: " + unlinked.prefix(10).joined(separator: ", ") + (unlinked.count > 10 ? " and \(unlinked.count - 10) more" : ""))
         }
+        let recovered = facts.recoveredBy.filter { $0 >= 0 }.count
+        let failed = facts.failed.filter(\.self).count
+        let rework = facts.reworkOf.filter { $0 >= 0 }.count
+        lines.append(
+            "Failed production deployments recovered: \(recovered) of \(failed); rework deployments (within \(facts.rework.hoursText) hours): "
+                + "\(rework) (all time). `lodestar deployments` explains each."
+        )
         let changes = facts.columns.changeService.count
         lines.append("Changes shipped by a production deployment: \(facts.shippedChange.count) of \(changes) (all time); the others are not deployed yet.")
         let others = facts.columns.graph.otherCount

@@ -59,7 +59,9 @@ extension Report {
         func run() async throws {
             let month = try self.month.value
             let database = try self.database.open()
-            let report = try await database.monthlyReport(month: month, policy: try anonymityPolicy(), benchmarks: self.benchmarks)
+            let report = try await database.monthlyReport(
+                month: month, policy: try anonymityPolicy(), benchmarks: self.benchmarks, rework: try reworkRule()
+            )
             let folder: URL
             do {
                 folder = try ReportPublisher.publish(report, formats: try self.formats, to: URL(fileURLWithPath: self.out, isDirectory: true))
