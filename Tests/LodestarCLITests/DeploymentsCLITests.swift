@@ -60,6 +60,6 @@ struct DeploymentsCLITests {
         let json = try self.cli.run(["metrics", "--from", "2026-11", "--to", "2026-11", "--by", "service", "--format", "json"])
         #expect(json.out.contains(#""reworkDeployments" : 1"#) && json.out.contains(#""reworkRate" : 1"#))
         let explain = try self.cli.run(["metrics", "--from", "2026-11", "--to", "2026-11", "--explain"], environment: ["LODESTAR_REWORK_HOURS": "2"])
-        #expect(explain.out.contains("Rework rate: rework deployments divided by deployments") && explain.out.contains("within 2 hours"))
+        #expect(explain.out.contains("Rework rate: rework deployments ÷ deployments") && explain.out.contains("within 2 hours"))
     }
 }

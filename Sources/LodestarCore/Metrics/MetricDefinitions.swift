@@ -115,7 +115,7 @@ public enum MetricDefinitions {
         Definition(
             name: "Rework rate",
             text: """
-                DORA 2024's fifth metric: rework deployments ÷ deployments. Lodestar keeps no commit messages or pull-request labels, \
+                rework deployments ÷ deployments (DORA 2024's fifth metric). Lodestar keeps no commit messages or pull-request labels, \
                 so it does not look for reverts or hotfixes; it counts the deployments that answered a failure. A deployment is rework \
                 when it is the deployment that recovered a failed production deployment of its service (as in failed deployment \
                 recovery time: the service's next successful production deployment that finished after the failed one and did not \
