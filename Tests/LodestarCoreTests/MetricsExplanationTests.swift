@@ -54,4 +54,26 @@ struct MetricsExplanationTests {
         )
         #expect(Self.explain(history).isEmpty)
     }
+
+    @Test func aPushWhoseBeforeIsUnknownShipsWhatItListsAndCountsTheRest() {
+        // The push names a before (zzz9) no sender ever listed as a change; aaa1 is on no stated history of ccc3.
+        let history = DeliveryHistory(
+            changes: [Given.change("aaa1", 1), Given.change("bbb2", 2), Given.change("ccc3", 3)],
+            histories: [HistoryEvent(service: "api", head: "ccc3", contains: ["bbb2", "zzz9"])],
+            deployments: [Given.deploy("d1", "ccc3", 10)], incidents: []
+        )
+        let facts = DeliveryFacts(history: history)
+        #expect(facts.shipped.map(\.sha).sorted() == ["bbb2", "ccc3"])
+        #expect(facts.columns.graph.otherCount == 1)
+        #expect(Self.explain(history).map(\.undeployedChanges) == [1])
+    }
+
+    @Test func aDeploymentOfACommitNeverPushedShipsWhatCameBeforeIt() {
+        let history = DeliveryHistory(
+            changes: [Given.change("aaa1", 1), Given.change("bbb2", 6)],
+            deployments: [Given.deploy("d1", "fff0", 4)], incidents: []
+        )
+        #expect(DeliveryFacts(history: history).shipped.map(\.sha) == ["aaa1"])
+        #expect(Self.explain(history).map(\.undeployedChanges) == [1])
+    }
 }
