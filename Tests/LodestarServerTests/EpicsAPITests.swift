@@ -49,6 +49,19 @@ struct EpicsAPITests {
         }
     }
 
+    @Test func showsTheLeadsNoteOnlyWithTheAdminToken() async throws {
+        let (app, id) = try await Self.appWithEpics()
+        try await app.test { client async throws in
+            #expect(try await Self.patch(client, id: id, #"{"note": "promised to payments on the 12th"}"#).status == .ok)
+            let anyone = try await client.execute(uri: "/api/v1/epics", method: .get)
+            #expect(anyone.status == .ok && !String(buffer: anyone.body).contains("promised to payments"))
+            let guess = try await client.execute(uri: "/api/v1/epics", method: .get, headers: [.authorization: "Bearer guess"])
+            #expect(guess.status == .ok && !String(buffer: guess.body).contains("promised to payments"))
+            let lead = try await client.execute(uri: "/api/v1/epics", method: .get, headers: Self.admin)
+            #expect(String(buffer: lead.body).contains("promised to payments on the 12th"))
+        }
+    }
+
     @Test func answers404BeforeAnyEpicAnd400ForABadMonth() async throws {
         let app = try await TestApp()
         try await app.test { client async throws in

@@ -62,6 +62,14 @@ public struct MonthEpics: Codable, Sendable, Equatable {
         guard !policy.allows(self.responses) else { return self }
         return MonthEpics(month: self.month, responses: self.responses, anonymityK: self.anonymityK, epics: [], strengths: [])
     }
+
+    /// The month without the lead's notes: a note is the lead's working text (who asked, what was promised), not a
+    /// result, so only the lead sees it.
+    public func withoutNotes() -> MonthEpics {
+        var month = self
+        for index in month.epics.indices { month.epics[index].note = nil }
+        return month
+    }
 }
 
 /// Something people want kept, from the `best` answers.

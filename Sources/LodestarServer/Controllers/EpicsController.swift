@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import LodestarCore
 
-/// `GET /api/v1/epics` (anyone: the anonymity rule applies) and `PATCH /api/v1/epics/{id}` (admin token).
+/// `GET /api/v1/epics` (anyone: the anonymity rule applies; the lead's notes only with the admin token) and
+/// `PATCH /api/v1/epics/{id}` (admin token).
 struct EpicsController: Sendable {
     let epics: any EpicRepository
     let adminToken: String?
@@ -29,7 +30,8 @@ struct EpicsController: Sendable {
             month = try await self.epics.latestMonth()
         }
         guard let month else { throw APIError(.notFound, "no epics yet: run `lodestar epics generate --month YYYY-MM`") }
-        return try await self.epics.list(month: month, policy: self.policy).shown(under: self.policy)
+        let shown = try await self.epics.list(month: month, policy: self.policy).shown(under: self.policy)
+        return AdminAccess.holdsBearer(request, token: self.adminToken) ? shown : shown.withoutNotes()
     }
 
     @Sendable func update(request: Request, context: AppRequestContext) async throws -> Epic {

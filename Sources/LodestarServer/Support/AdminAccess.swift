@@ -30,6 +30,13 @@ struct AdminAccess: Sendable {
         }
     }
 
+    /// Whether the request carries the admin token as `Authorization: Bearer <token>`: for endpoints anyone may read
+    /// that show the lead a little more (compared in constant time; no token set means no one is the lead here).
+    static func holdsBearer(_ request: Request, token adminToken: String?) -> Bool {
+        guard let adminToken, let given = WebhookSignature.bearerToken(request.headers[.authorization]) else { return false }
+        return WebhookSignature.tokenMatches(given, secret: adminToken)
+    }
+
     /// 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses.
     static func isLoopback(_ address: String?) -> Bool {
         guard let address else { return false }
