@@ -37,11 +37,3 @@ extension AppDatabase {
         }
     }
 }
-
-/// One admin action as the audit log keeps it.
-public struct AuditEntry: Sendable, Equatable, Codable {
-    public var at: Date
-    public var actor: String
-    public var action: String
-    public var detail: String
-}
