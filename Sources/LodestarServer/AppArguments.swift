@@ -5,8 +5,6 @@ import LodestarCore
 public protocol AppArguments: Sendable {
     var hostname: String { get }
     var port: Int { get }
-    /// The SQLite file to open (ignored when a database is passed to `buildApplication`).
-    var databasePath: String { get }
     /// Answers a client may post per minute; 0 turns the limit off.
     var rateLimitPerMinute: Int { get }
     /// A resources folder to use instead of the one beside the binary.

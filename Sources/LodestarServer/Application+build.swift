@@ -8,16 +8,17 @@ import ServiceLifecycle
 
 /// Builds the server: every dependency is created here and handed to the controllers.
 /// - Parameters:
-///   - arguments: where to listen and what to open.
-///   - database: an already opened database (tests pass an in-memory one); nil opens `arguments.databasePath`.
+///   - arguments: where to listen.
+///   - storage: the opened backend (the command line opens `--db`; tests pass an in-memory SQLite one).
 public func buildApplication(
     _ arguments: some AppArguments,
-    database: AppDatabase? = nil,
+    storage: any Storage,
     logger: Logger = Logger(label: "lodestar")
 ) async throws -> some ApplicationProtocol {
-    let database = try database ?? AppDatabase.open(path: arguments.databasePath)
-    let router = try await buildRouter(arguments, database: database)
-    let checkpoints = try WALCheckpoints(taking: database).map { CheckpointService(checkpoints: $0, logger: logger) }
+    let router = try await buildRouter(arguments, services: Services(storage: storage))
+    // SQLite's write-ahead log is checkpointed beside the server; PostgreSQL looks after its own.
+    let checkpoints = try (storage as? SQLiteStorage).flatMap { try WALCheckpoints(taking: $0.database) }
+        .map { CheckpointService(checkpoints: $0, logger: logger) }
 
     return Application(
         router: router,
@@ -27,13 +28,13 @@ public func buildApplication(
     )
 }
 
-/// Every route of the server over `database`. Apart from `buildApplication` so that tests can list the routes
+/// Every route of the server over `services`. Apart from `buildApplication` so that tests can list the routes
 /// (`Router.routes`) and compare them with `openapi.yaml`.
-public func buildRouter(_ arguments: some AppArguments, database: AppDatabase) async throws -> Router<AppRequestContext> {
+public func buildRouter(_ arguments: some AppArguments, services: Services) async throws -> Router<AppRequestContext> {
     let resources = try LodestarResources.directory(override: arguments.resourcesPath)
     let templates = try await Templates.load(from: resources)
-    let csrf = CSRFProtection(keyHex: try await database.setting("csrfKey", orInsert: CSRFProtection.newKeyHex))
-    let service = database.surveyService()
+    let csrf = CSRFProtection(keyHex: try await services.storage.admin.setting("csrfKey", orInsert: CSRFProtection.newKeyHex))
+    let service = services.survey()
     let rateLimiter = RateLimiter(perMinute: arguments.rateLimitPerMinute)
     let metrics = ServerMetrics()
 
@@ -42,19 +43,19 @@ public func buildRouter(_ arguments: some AppArguments, database: AppDatabase) a
     router.add(middleware: RequestLoggingMiddleware())
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     PrometheusController(metrics: metrics, access: AdminAccess(adminToken: arguments.adminToken)).addRoutes(to: router.group())
-    HomeController(service: service, database: database, templates: templates).addRoutes(to: router.group())
+    HomeController(service: service, storage: services.storage, templates: templates).addRoutes(to: router.group())
     try OpenAPIController.load(from: resources).addRoutes(to: router.group())
     SurveyFormController(service: service, templates: templates, csrf: csrf, rateLimiter: rateLimiter, metrics: metrics).addRoutes(to: router.group())
     ResponsesController(service: service, rateLimiter: rateLimiter, metrics: metrics).addRoutes(to: router.group("api/v1"))
-    let pipeline = PipelineSQLiteRepository(database: database)
+    let pipeline = services.storage.pipeline
     let settings = try arguments.pipelineSettings
     try settings.webhooks.validate()
     WebhooksController(pipeline: pipeline, settings: settings, metrics: metrics).addRoutes(to: router)
     PipelineController(pipeline: pipeline, settings: settings, metrics: metrics).addRoutes(to: router.group("api/v1"))
-    EpicsController(epics: EpicSQLiteRepository(database: database), adminToken: arguments.adminToken, policy: try arguments.anonymityPolicy)
+    EpicsController(epics: services.epics, adminToken: arguments.adminToken, policy: try arguments.anonymityPolicy)
         .addRoutes(to: router.group("api/v1"))
     ReportsController(
-        database: database, folder: URL(fileURLWithPath: arguments.reportsPath, isDirectory: true), policy: try arguments.anonymityPolicy,
+        reports: services.reports, folder: URL(fileURLWithPath: arguments.reportsPath, isDirectory: true), policy: try arguments.anonymityPolicy,
         rework: settings.rework, templates: templates
     ).addRoutes(to: router.group("reports"))
     return router

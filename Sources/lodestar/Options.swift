@@ -4,17 +4,43 @@ import LodestarCore
 import LodestarReport
 import LodestarStore
 
-/// `--db PATH`, shared by every command that touches data.
+/// `--db PATH|URL`, shared by every command that touches data: a SQLite file, or a PostgreSQL server as
+/// `postgres://user:password@host:5432/name`.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "SQLite database file (default: $LODESTAR_DB or ./lodestar.sqlite).")
+    @Option(
+        name: .long,
+        help: "SQLite database file, or postgres://user:password@host:5432/name (default: $LODESTAR_DB or ./lodestar.sqlite)."
+    )
     var db: String?
 
-    var path: String {
+    /// What `--db` (or `LODESTAR_DB`) names, as given.
+    var location: String {
         self.db ?? ProcessInfo.processInfo.environment["LODESTAR_DB"]?.nilIfEmpty ?? "./lodestar.sqlite"
     }
 
-    func open() throws -> AppDatabase {
-        try AppDatabase.open(path: self.path)
+    /// Whether the location is a PostgreSQL URL rather than a file.
+    var isPostgres: Bool {
+        StorageOpener.isPostgres(self.location)
+    }
+
+    /// Opens the backend, runs `body` with the services over it, and closes it, whatever `body` does.
+    func withServices<T>(_ body: (Services) async throws -> T) async throws -> T {
+        let storage = try await StorageOpener.open(self.location)
+        do {
+            let result = try await body(Services(storage: storage))
+            await storage.close()
+            return result
+        } catch {
+            await storage.close()
+            throw error
+        }
+    }
+
+    /// The SQLite database itself, for what only SQLite does (its online backup and restore, the bulk importer);
+    /// a clear error naming `what` on PostgreSQL.
+    func sqlite(for what: String) throws -> SQLiteStorage {
+        guard !self.isPostgres else { throw CLIError("\(what) works on a SQLite database only; \(StorageOpener.postgresAlternative(what))") }
+        return try SQLiteStorage.open(path: self.location)
     }
 }
 

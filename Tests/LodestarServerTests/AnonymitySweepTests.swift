@@ -24,7 +24,7 @@ struct AnonymitySweepTests {
                 )
             )
         }
-        _ = try await EpicSQLiteRepository(database: app.database).generate(
+        _ = try await EpicService(database: app.database).generate(
             month: TestApp.month, top: 5, delivery: DeliverySignals(), force: false, actor: "test"
         )
 

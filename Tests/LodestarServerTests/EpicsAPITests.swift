@@ -22,9 +22,9 @@ struct EpicsAPITests {
                 )
             )
         }
-        _ = try await EpicSQLiteRepository(database: app.database)
+        _ = try await EpicService(database: app.database)
             .generate(month: TestApp.month, top: 5, delivery: DeliverySignals(), force: false, actor: "test")
-        let epics = try await EpicSQLiteRepository(database: app.database).list(month: TestApp.month, policy: try AnonymityPolicy(k: 3)).epics
+        let epics = try await EpicService(database: app.database).list(month: TestApp.month, policy: try AnonymityPolicy(k: 3)).epics
         return (app, try #require(epics.first?.id))
     }
 

@@ -18,11 +18,11 @@ struct EpicStoreTests {
     static let policy = try! AnonymityPolicy(k: 3)
 
     let database: AppDatabase
-    let epics: EpicSQLiteRepository
+    let epics: EpicService
 
     init() throws {
         self.database = try AppDatabase.inMemory()
-        self.epics = EpicSQLiteRepository(database: self.database)
+        self.epics = EpicService(database: self.database)
     }
 
     /// Opens `month` and answers it: `runners` people want more CI runners, `kubernetes` find the cluster upgrades

@@ -31,4 +31,6 @@ public protocol ResponseRepository: Sendable {
     func responses(for month: Month) async throws -> [StoredResponse]
     /// How many invitations the month's round has.
     func invitedCount(for month: Month) async throws -> Int
+    /// The day of the latest response stored, in any round (`YYYY-MM-DD`).
+    func latestResponseDay() async throws -> String?
 }

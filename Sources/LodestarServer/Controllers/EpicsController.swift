@@ -5,7 +5,7 @@ import LodestarCore
 /// `GET /api/v1/epics` (anyone: the anonymity rule applies; the lead's notes only with the admin token) and
 /// `PATCH /api/v1/epics/{id}` (admin token).
 struct EpicsController: Sendable {
-    let epics: any EpicRepository
+    let epics: EpicService
     let adminToken: String?
     let policy: AnonymityPolicy
 

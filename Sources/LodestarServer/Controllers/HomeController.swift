@@ -6,7 +6,7 @@ import LodestarStore
 /// The start page, the health check and the stylesheet.
 struct HomeController: Sendable {
     let service: SurveyService
-    let database: AppDatabase
+    let storage: any Storage
     let templates: Templates
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -34,7 +34,7 @@ struct HomeController: Sendable {
 
     @Sendable func health(request: Request, context: AppRequestContext) async throws -> Health {
         do {
-            try await self.database.writer.read { db in try db.execute(sql: "SELECT 1") }
+            try await self.storage.ping()
             return Health(status: "ok", database: "ok")
         } catch {
             throw APIError(.serviceUnavailable, "database unavailable")

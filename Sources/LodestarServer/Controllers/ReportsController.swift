@@ -7,7 +7,7 @@ import LodestarStore
 /// `/reports/`: the published reports, an index of them, and `?live=1` to see a month's report from the data as
 /// it is now without publishing it.
 struct ReportsController: Sendable {
-    let database: AppDatabase
+    let reports: ReportService
     let folder: URL
     let policy: AnonymityPolicy
     let rework: ReworkRule
@@ -43,7 +43,7 @@ struct ReportsController: Sendable {
             guard month <= Month(containing: self.now()) else {
                 return self.notFound("\(month) has not started yet, so there is nothing to report.")
             }
-            let report = try await self.database.monthlyReport(month: month, policy: self.policy, rework: self.rework)
+            let report = try await self.reports.monthlyReport(month: month, policy: self.policy, rework: self.rework)
             return Self.response(Data(report.html().utf8), type: "text/html; charset=utf-8")
         }
         return try self.published(month, .html)

@@ -28,6 +28,6 @@ public struct AdminSQLiteRepository: AdminRepository {
     }
 
     public func hasRounds() async throws -> Bool {
-        try await self.database.hasRounds()
+        try await self.database.writer.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM surveyRound)") ?? false }
     }
 }

@@ -84,4 +84,8 @@ public struct ResponseSQLiteRepository: ResponseRepository {
             ) ?? 0
         }
     }
+
+    public func latestResponseDay() async throws -> String? {
+        try await self.database.writer.read { db in try String.fetchOne(db, sql: "SELECT MAX(submittedOn) FROM response") }
+    }
 }

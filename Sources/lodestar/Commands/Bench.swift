@@ -244,9 +244,11 @@ extension Bench {
 
         func run() async throws {
             let definition = try SurveyFile.load("platform-pulse", folder: self.surveys)
-            let seeded = try await self.database.open().seedBenchOrganisation(
-                definition: definition, months: self.months, teams: self.teams, responses: self.responses, services: self.services
-            )
+            let seeded = try await self.database.withServices { services in
+                try await DemoSeeder(services: services).seedBenchOrganisation(
+                    definition: definition, months: self.months, teams: self.teams, responses: self.responses, services: self.services
+                )
+            }
             print("\(seeded.rounds) rounds, \(seeded.responses) responses from \(self.teams) teams, \(seeded.epics) epics, \(self.services) services mapped")
         }
     }

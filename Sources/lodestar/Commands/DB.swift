@@ -14,8 +14,8 @@ struct DB: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            _ = try self.database.open()
-            print("Database \(self.database.path) is up to date.")
+            try await self.database.withServices { _ in }
+            print("Database \(self.database.location) is up to date.")
         }
     }
 
@@ -28,8 +28,8 @@ struct DB: AsyncParsableCommand {
         var path: String
 
         func run() async throws {
-            try self.database.open().backup(to: self.path)
-            print("Backed up \(self.database.path) to \(self.path).")
+            try self.database.sqlite(for: "db backup").database.backup(to: self.path)
+            print("Backed up \(self.database.location) to \(self.path).")
         }
     }
 
@@ -52,13 +52,13 @@ struct DB: AsyncParsableCommand {
         var force = false
 
         func run() async throws {
-            let database = try self.database.open()
+            let database = try self.database.sqlite(for: "db restore").database
             let held = try database.counts()
             if !self.force, held.responses + held.events > 0 {
-                throw CLIError("\(self.database.path) holds \(held.responses) responses and \(held.events) pipeline events; add --force to replace them with \(self.path)")
+                throw CLIError("\(self.database.location) holds \(held.responses) responses and \(held.events) pipeline events; add --force to replace them with \(self.path)")
             }
             let summary = try database.restore(from: self.path, actor: Actor.cli)
-            print("Restored \(self.database.path) from \(self.path): \(summary.responses) responses, \(summary.events) pipeline events.")
+            print("Restored \(self.database.location) from \(self.path): \(summary.responses) responses, \(summary.events) pipeline events.")
         }
     }
 }

@@ -26,9 +26,14 @@ struct Demo: AsyncParsableCommand {
     var reset = false
 
     func run() async throws {
-        let path = self.database.path
-        if self.reset { try Self.remove(databaseAt: path) }
-        try await self.fill(try self.database.open(), path: path)
+        let path = self.database.location
+        if self.reset {
+            guard !self.database.isPostgres else {
+                throw CLIError("--reset deletes a SQLite file; on PostgreSQL drop the database and create it again (dropdb, createdb)")
+            }
+            try Self.remove(databaseAt: path)
+        }
+        try await self.database.withServices { services in try await self.fill(services, path: path) }
         let base = "http://\(self.server.host):\(self.server.port)"
         print(
             """
@@ -64,16 +69,17 @@ struct Demo: AsyncParsableCommand {
     }
 
     /// Seeds an empty database; leaves one with data as it is.
-    func fill(_ database: AppDatabase, path: String) async throws {
-        if try await database.hasRounds() {
+    func fill(_ services: Services, path: String) async throws {
+        if try await services.storage.admin.hasRounds() {
             print("\(path) has data already; serving it as it is (use --reset to start again).")
             return
         }
         let definition = try SurveyFile.load("platform-pulse", folder: self.surveys)
-        let seeded = try await database.seedDemo(definition: definition, lastMonth: Month(containing: Date()))
-        let events = try await database.seedDemoPipeline()
+        let seeder = DemoSeeder(services: services)
+        let seeded = try await seeder.seedSurvey(definition: definition, lastMonth: Month(containing: Date()))
+        let events = try await seeder.seedPipeline()
         let lastMonth = Month(containing: Date())
-        let epics = try await database.seedDemoEpics(lastMonth: lastMonth)
+        let epics = try await seeder.seedEpics(lastMonth: lastMonth)
         print("Created \(path): 5 teams, \(seeded.rounds) monthly rounds, \(seeded.responses) responses,")
         print("  \(DemoPipeline.demoServices.count) services with a year of pipeline history (\(events) events),")
         print("  and \(epics) epics over those months (the older ones curated).")
@@ -82,14 +88,14 @@ struct Demo: AsyncParsableCommand {
         let folder = URL(fileURLWithPath: self.server.reports, isDirectory: true)
         for offset in stride(from: 5, through: 0, by: -1) {
             let month = lastMonth.adding(months: -offset)
-            let report = try await database.monthlyReport(month: month, policy: policy, rework: rework)
+            let report = try await services.reports.monthlyReport(month: month, policy: policy, rework: rework)
             do {
                 try ReportPublisher.publish(report, formats: ReportFormat.allCases, to: folder)
             } catch let error as ReportPublisher.Failure {
                 throw CLIError(error.description)
             }
         }
-        try await database.recordAudit(actor: "demo", action: "report.publish", detail: "six demo months → \(folder.path)")
+        try await services.storage.admin.recordAudit(actor: "demo", action: "report.publish", detail: "six demo months → \(folder.path)")
         print("Published the reports of those six months to \(folder.path)/.")
     }
 }

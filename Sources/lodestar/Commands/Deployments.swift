@@ -39,7 +39,7 @@ struct Deployments: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let columns = try await PipelineSQLiteRepository(database: try self.database.open()).deliveryColumns()
+        let columns = try await self.database.withServices { services in try await services.storage.pipeline.deliveryColumns() }
         print(try Self.listing(try self.query, columns: columns).rendered(as: self.format), terminator: "")
     }
 

@@ -56,28 +56,22 @@ extension Epics {
         func run() async throws {
             let policy = try anonymityPolicy()
             let month = try self.month.value
-            let database = try self.database.open()
-            let delivery = try await Self.deliverySignals(month: month, database: database)
-            let repository = EpicSQLiteRepository(database: database)
-            let generated = try await repository.generate(
-                month: month, top: self.top, delivery: delivery, force: self.force, actor: Actor.cli, embedder: try self.semantic.encoder()
-            )
-            guard generated.responses > 0 else {
+            let embedder = try self.semantic.encoder()
+            let (generated, shown) = try await self.database.withServices { services in
+                let delivery = try await services.pipeline.deliverySignals(month: month)
+                let generated = try await services.epics.generate(
+                    month: month, top: self.top, delivery: delivery, force: self.force, actor: Actor.cli, embedder: embedder
+                )
+                return (generated, generated.responses > 0 ? try await services.epics.list(month: month, policy: policy) : nil)
+            }
+            guard let shown else {
                 print("No answers for \(month): no epics generated.")
                 return
             }
             if self.format != .json {
                 print("\(generated.epics) epics from \(generated.themes) themes over \(generated.responses) responses.\n")
             }
-            print(try await repository.list(month: month, policy: policy).rendered(as: self.format, explain: false), terminator: "")
-        }
-
-        /// How the month's delivery metrics moved against the month before; nothing without pipeline data.
-        static func deliverySignals(month: Month, database: AppDatabase) async throws -> DeliverySignals {
-            let columns = try await PipelineSQLiteRepository(database: database).deliveryColumns()
-            let query = MetricsQuery(from: month.description, to: month.description)
-            guard let report = try? query.report(columns: columns) else { return DeliverySignals() }
-            return DeliverySignals(report: report)
+            print(try shown.rendered(as: self.format, explain: false), terminator: "")
         }
     }
 
@@ -101,14 +95,18 @@ extension Epics {
 
         func run() async throws {
             let policy = try anonymityPolicy()
-            let repository = EpicSQLiteRepository(database: try self.database.open())
-            var month = try self.month.map(MonthOption.parse)
-            if month == nil { month = try await repository.latestMonth() }
-            guard let month else {
+            let month = try self.month.map(MonthOption.parse)
+            let shown = try await self.database.withServices { services -> MonthEpics? in
+                var shown = month
+                if shown == nil { shown = try await services.epics.latestMonth() }
+                guard let month = shown else { return nil }
+                return try await services.epics.list(month: month, policy: policy)
+            }
+            guard let shown else {
                 print("No epics yet: run `lodestar epics generate --month YYYY-MM` first.")
                 return
             }
-            print(try await repository.list(month: month, policy: policy).rendered(as: self.format, explain: self.explain), terminator: "")
+            print(try shown.rendered(as: self.format, explain: self.explain), terminator: "")
         }
     }
 
@@ -145,8 +143,10 @@ extension Epics {
         var change: EpicChange { EpicChange(status: self.status, owner: self.owner, title: self.title, note: self.note) }
 
         func run() async throws {
-            let epic = try await EpicSQLiteRepository(database: try self.database.open())
-                .update(id: self.id, change: self.change, actor: Actor.cli, policy: try anonymityPolicy())
+            let policy = try anonymityPolicy()
+            let epic = try await self.database.withServices { services in
+                try await services.epics.update(id: self.id, change: self.change, actor: Actor.cli, policy: policy)
+            }
             print("Epic #\(epic.id) (\(epic.month), rank \(epic.rank)): \(epic.title) — \(epic.status.rawValue)\(epic.owner.map { ", owner \($0)" } ?? "")")
         }
     }
@@ -165,8 +165,10 @@ extension Epics {
         var from: Int64
 
         func run() async throws {
-            let epic = try await EpicSQLiteRepository(database: try self.database.open())
-                .merge(into: self.into, from: self.from, actor: Actor.cli, policy: try anonymityPolicy())
+            let policy = try anonymityPolicy()
+            let epic = try await self.database.withServices { services in
+                try await services.epics.merge(into: self.into, from: self.from, actor: Actor.cli, policy: policy)
+            }
             print("Merged #\(self.from) into #\(epic.id): \(epic.title), \(epic.respondents) respondents, score \(MonthEpics.number(epic.score)), rank \(epic.rank).")
         }
     }

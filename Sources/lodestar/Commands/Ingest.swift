@@ -45,7 +45,7 @@ struct Ingest: AsyncParsableCommand {
         let bar = isatty(STDOUT_FILENO) == 1 ? ProgressBar(totalBytes: self.files.contains("-") ? nil : totalBytes) : nil
         let summary: IngestSummary
         do {
-            summary = try PipelineImporter(database: try self.database.open()).run(sources, strict: self.strict, actor: Actor.cli) {
+            summary = try PipelineImporter(database: try self.database.sqlite(for: "ingest").database).run(sources, strict: self.strict, actor: Actor.cli) {
                 bar?.show(lines: $0, bytes: $1)
             }
         } catch let failure as StrictImportFailure {
@@ -58,7 +58,7 @@ struct Ingest: AsyncParsableCommand {
             printError("… and \(summary.rejected - summary.rejections.count) more rejected records")
         }
         let ignored = summary.ignored > 0 ? "; \(summary.ignored) saved deliveries were of events Lodestar does not use" : ""
-        print("Imported \(summary.imported) records into \(self.database.path); rejected \(summary.rejected)\(ignored).")
+        print("Imported \(summary.imported) records into \(self.database.location); rejected \(summary.rejected)\(ignored).")
         if summary.rejected > 0 { throw ExitCode(1) }
     }
 }

@@ -50,8 +50,10 @@ struct Metrics: AsyncParsableCommand {
             from: self.from, to: self.to, baselineFrom: self.baselineFrom, baselineTo: self.baselineTo,
             grouping: self.by, benchmarks: self.benchmarks, compare: !self.noBaseline, rework: try reworkRule()
         )
-        let pipeline = PipelineSQLiteRepository(database: try self.database.open())
-        let facts = DeliveryFacts(columns: try await pipeline.deliveryColumns(), rework: query.rework)
+        let (columns, ignored) = try await self.database.withServices { services in
+            (try await services.storage.pipeline.deliveryColumns(), self.explain ? try await services.storage.pipeline.ignoredWebhooks() : [])
+        }
+        let facts = DeliveryFacts(columns: columns, rework: query.rework)
         let report: MetricsReport
         let groups: [GroupExplanation]
         do {
@@ -68,7 +70,7 @@ struct Metrics: AsyncParsableCommand {
             print(report.table().rendered(as: self.format), terminator: "")
         }
         if self.explain {
-            let text = Self.explanation(facts: facts, groups: groups, ignored: try await pipeline.ignoredWebhooks())
+            let text = Self.explanation(facts: facts, groups: groups, ignored: ignored)
             if self.format == .json || self.format == .csv {
                 FileHandle.standardError.write(Data((text + "\n").utf8))
             } else {

@@ -58,18 +58,20 @@ extension Report {
 
         func run() async throws {
             let month = try self.month.value
-            let database = try self.database.open()
-            let report = try await database.monthlyReport(
-                month: month, policy: try anonymityPolicy(), benchmarks: self.benchmarks, rework: try reworkRule()
-            )
-            let folder: URL
-            do {
-                folder = try ReportPublisher.publish(report, formats: try self.formats, to: URL(fileURLWithPath: self.out, isDirectory: true))
-            } catch let error as ReportPublisher.Failure {
-                throw CLIError(error.description)
-            }
             let formats = try self.formats.map(\.rawValue).joined(separator: ", ")
-            try await database.recordAudit(actor: Actor.cli, action: "report.publish", detail: "\(month) → \(folder.path) (\(formats))")
+            let (report, folder) = try await self.database.withServices { services in
+                let report = try await services.reports.monthlyReport(
+                    month: month, policy: try anonymityPolicy(), benchmarks: self.benchmarks, rework: try reworkRule()
+                )
+                let folder: URL
+                do {
+                    folder = try ReportPublisher.publish(report, formats: try self.formats, to: URL(fileURLWithPath: self.out, isDirectory: true))
+                } catch let error as ReportPublisher.Failure {
+                    throw CLIError(error.description)
+                }
+                try await services.storage.admin.recordAudit(actor: Actor.cli, action: "report.publish", detail: "\(month) → \(folder.path) (\(formats))")
+                return (report, folder)
+            }
             print("Published \(month) to \(folder.path)/ (\(formats)): \(report.headline.sentence)")
         }
     }

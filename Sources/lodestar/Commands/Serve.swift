@@ -82,11 +82,18 @@ struct ServeArguments: AppArguments {
         }
         var logger = Logger(label: "lodestar")
         logger.logLevel = logLevel
-        let app = try await buildApplication(self, logger: logger)
-        print(banner)
-        // Written now even when stdout is a file or a pipe (a service manager's log), not when the buffer fills.
-        fflush(nil)
-        try await app.runService()
+        let storage = try await StorageOpener.open(self.databasePath)
+        do {
+            let app = try await buildApplication(self, storage: storage, logger: logger)
+            print(banner)
+            // Written now even when stdout is a file or a pipe (a service manager's log), not when the buffer fills.
+            fflush(nil)
+            try await app.runService()
+        } catch {
+            await storage.close()
+            throw error
+        }
+        await storage.close()
     }
 }
 
@@ -97,8 +104,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
 
     func run() async throws {
-        let arguments = ServeArguments(server: self.server, databasePath: self.database.path)
-        let banner = "Lodestar listening on http://\(self.server.host):\(self.server.port)/ (database \(self.database.path))"
+        let arguments = ServeArguments(server: self.server, databasePath: self.database.location)
+        let banner = "Lodestar listening on http://\(self.server.host):\(self.server.port)/ (database \(StorageOpener.shown(self.database.location)))"
         try await arguments.run(logLevel: self.server.logLevel, banner: banner)
     }
 }

@@ -29,8 +29,9 @@ extension Survey {
 
         func run() async throws {
             let definition = try SurveyFile.load(self.survey, folder: self.surveys)
-            let round = try await self.database.open().surveyService().rounds.open(
-                month: try self.month.value, mode: self.mode, definition: definition, actor: Actor.cli)
+            let round = try await self.database.withServices { services in
+                try await services.storage.rounds.open(month: try self.month.value, mode: self.mode, definition: definition, actor: Actor.cli)
+            }
             print("Opened \(round.definition.id) for \(round.month) (\(round.mode.rawValue) mode, \(round.definition.questions.count) questions).")
         }
     }
@@ -42,7 +43,9 @@ extension Survey {
         @OptionGroup var month: MonthOption
 
         func run() async throws {
-            let round = try await self.database.open().surveyService().rounds.close(month: try self.month.value, actor: Actor.cli)
+            let round = try await self.database.withServices { services in
+                try await services.storage.rounds.close(month: try self.month.value, actor: Actor.cli)
+            }
             print("Closed the \(round.month) round.")
         }
     }
@@ -56,7 +59,7 @@ extension Survey {
         var format: OutputFormat = .table
 
         func run() async throws {
-            let summaries = try await self.database.open().surveyService().rounds.summaries()
+            let summaries = try await self.database.withServices { services in try await services.storage.rounds.summaries() }
             if self.format == .json {
                 print(String(decoding: try JSONEncoder.stable.encode(summaries), as: UTF8.self))
                 return
@@ -97,13 +100,15 @@ extension Survey {
 
         func run() async throws {
             let month = try self.month.value
-            let service = try self.database.open().surveyService()
-            guard let round = try await service.rounds.round(for: month) else { throw SurveyError.roundNotOpened(month) }
-            guard round.status == .open else { throw SurveyError.roundClosed(month) }
-            if let team, !round.definition.teams.isEmpty, !round.definition.teams.contains(team) {
-                throw ValidationError("--team '\(team)' is not a team of this survey; use one of \(round.definition.teams.joined(separator: ", "))")
+            let (round, tokens) = try await self.database.withServices { services in
+                let service = services.survey()
+                guard let round = try await service.rounds.round(for: month) else { throw SurveyError.roundNotOpened(month) }
+                guard round.status == .open else { throw SurveyError.roundClosed(month) }
+                if let team, !round.definition.teams.isEmpty, !round.definition.teams.contains(team) {
+                    throw ValidationError("--team '\(team)' is not a team of this survey; use one of \(round.definition.teams.joined(separator: ", "))")
+                }
+                return (round, try await service.invites.createInvites(for: round, count: self.count, team: self.team, actor: Actor.cli))
             }
-            let tokens = try await service.invites.createInvites(for: round, count: self.count, team: self.team, actor: Actor.cli)
             let base = self.baseURL.hasSuffix("/") ? String(self.baseURL.dropLast()) : self.baseURL
             let rows = tokens.map { [$0, "\(base)/survey?token=\($0)"] }
             if self.format == .json {
@@ -136,15 +141,17 @@ extension Survey {
         func run() async throws {
             let policy = try anonymityPolicy()
             let month = try self.month.value
-            let service = try self.database.open().surveyService()
-            guard let round = try await service.rounds.round(for: month) else { throw SurveyError.roundNotOpened(month) }
-            let results = SurveyResults(
-                round: round,
-                responses: try await service.responses.responses(for: month),
-                invited: try await service.responses.invitedCount(for: month),
-                grouping: self.by ?? .none,
-                policy: policy
-            )
+            let results = try await self.database.withServices { services in
+                let storage = services.storage
+                guard let round = try await storage.rounds.round(for: month) else { throw SurveyError.roundNotOpened(month) }
+                return SurveyResults(
+                    round: round,
+                    responses: try await storage.responses.responses(for: month),
+                    invited: try await storage.responses.invitedCount(for: month),
+                    grouping: self.by ?? .none,
+                    policy: policy
+                )
+            }
             print(try results.rendered(as: self.format), terminator: "")
         }
     }

@@ -95,12 +95,14 @@ extension Survey {
                 print("Thank you: your answer is stored (response \(id)).")
                 return
             }
-            let service = try self.database.open().surveyService()
-            let admission = try await service.admission(month: submission.month, token: submission.token)
-            if self.interactive {
-                submission = self.prompter.complete(submission, for: admission.round.definition)
+            let (id, admission) = try await self.database.withServices { services in
+                let service = services.survey()
+                let admission = try await service.admission(month: submission.month, token: submission.token)
+                if self.interactive {
+                    submission = self.prompter.complete(submission, for: admission.round.definition)
+                }
+                return (try await service.submit(submission, admission: admission), admission)
             }
-            let id = try await service.submit(submission, admission: admission)
             print("Thank you: your answer to the \(admission.round.month) survey is stored (response \(id)).")
         }
 

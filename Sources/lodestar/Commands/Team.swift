@@ -29,7 +29,9 @@ struct Team: AsyncParsableCommand {
         func run() async throws {
             let service = self.service.trimmingCharacters(in: .whitespaces)
             let team = self.team.trimmingCharacters(in: .whitespaces)
-            try await PipelineSQLiteRepository(database: try self.database.open()).mapTeam(service: service, team: team, actor: Actor.cli)
+            try await self.database.withServices { services in
+                try await services.storage.pipeline.mapTeam(service: service, team: team, actor: Actor.cli)
+            }
             print("\(service) belongs to \(team).")
         }
     }
@@ -43,7 +45,7 @@ struct Team: AsyncParsableCommand {
         var format: OutputFormat = .table
 
         func run() async throws {
-            let teams = try await PipelineSQLiteRepository(database: try self.database.open()).teams()
+            let teams = try await self.database.withServices { services in try await services.storage.pipeline.teams() }
             if self.format == .json {
                 print(String(decoding: try JSONEncoder.stable.encode(teams), as: UTF8.self))
                 return

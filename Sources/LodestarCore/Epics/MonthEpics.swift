@@ -1,30 +1,5 @@
 import Foundation
 
-/// Where themes and epics are kept. The SQLite store implements it; the planner and the anonymity rule live in Core.
-public protocol EpicRepository: Sendable {
-    /// Finds the month's themes and stores the `top` highest-scoring needs as `proposed` epics, replacing what an
-    /// earlier run stored for the month. Refuses (`EpicError.curated`) when the lead has changed one of those
-    /// epics, unless `force`. A month without answers stores nothing. With an `embedder`, answers are grouped by
-    /// meaning as well as by words.
-    func generate(
-        month: Month, top: Int, delivery: DeliverySignals, force: Bool, actor: String, embedder: (any TextEmbedder)?
-    ) async throws -> GeneratedEpics
-    /// The month's epics by rank and its strengths, under the anonymity rule.
-    func list(month: Month, policy: AnonymityPolicy) async throws -> MonthEpics
-    /// The latest month that has epics, if any.
-    func latestMonth() async throws -> Month?
-    func update(id: Int64, change: EpicChange, actor: String, policy: AnonymityPolicy) async throws -> Epic
-    /// Folds `from` into `into`: their answers become one theme, rescored; `from` leaves the list.
-    func merge(into: Int64, from: Int64, actor: String, policy: AnonymityPolicy) async throws -> Epic
-}
-
-extension EpicRepository {
-    /// Themes by words alone.
-    public func generate(month: Month, top: Int, delivery: DeliverySignals, force: Bool, actor: String) async throws -> GeneratedEpics {
-        try await self.generate(month: month, top: top, delivery: delivery, force: force, actor: actor, embedder: nil)
-    }
-}
-
 /// What `epics generate` did.
 public struct GeneratedEpics: Sendable, Equatable {
     /// Responses in the month's round.

@@ -1,0 +1,29 @@
+import Foundation
+import LodestarCore
+import LodestarStore
+
+/// The one place that turns `--db` into a backend: a `postgres://` or `postgresql://` URL opens PostgreSQL, anything
+/// else is a SQLite file path.
+enum StorageOpener {
+    static func isPostgres(_ location: String) -> Bool {
+        let lowered = location.lowercased()
+        return lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://")
+    }
+
+    static func open(_ location: String) async throws -> any Storage {
+        guard Self.isPostgres(location) else { return try SQLiteStorage.open(path: location) }
+        throw CLIError("PostgreSQL is not available in this build")
+    }
+
+    /// The location as it may be printed: a URL's password is left out.
+    static func shown(_ location: String) -> String {
+        guard Self.isPostgres(location), var parts = URLComponents(string: location), parts.password != nil else { return location }
+        parts.password = "***"
+        return parts.string ?? "the PostgreSQL database"
+    }
+
+    /// What to use instead of a SQLite-only command on PostgreSQL.
+    static func postgresAlternative(_ what: String) -> String {
+        "on PostgreSQL use pg_dump and pg_restore, or `lodestar db copy` to move the data between backends"
+    }
+}
