@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -35,6 +36,18 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The same storage protocols over PostgreSQL, for teams that run several replicas on one database (issue 17).
+        .target(
+            name: "LodestarPostgres",
+            dependencies: [
+                "LodestarCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                // The pool's own error type (a tripped circuit breaker means the server is unavailable: 503).
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // OpenBLAS through its CBLAS header (Debian: libopenblas-dev), for the sentence encoder's matrix products.
@@ -77,6 +90,7 @@ let package = Package(
                 "LodestarStore",
                 "LodestarReport",
                 "LodestarServer",
+                "LodestarPostgres",
                 "LodestarEmbeddings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -93,6 +107,15 @@ let package = Package(
             dependencies: [
                 "LodestarCore", "LodestarStore", "LodestarTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        // The survey and admin storage tests, run on SQLite and on PostgreSQL (LODESTAR_TEST_POSTGRES_URL).
+        .testTarget(
+            name: "LodestarPostgresTests",
+            dependencies: [
+                "LodestarCore", "LodestarStore", "LodestarPostgres", "LodestarReport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "LodestarCLITests", dependencies: ["lodestar", "LodestarCore", "LodestarTestSupport"]),

@@ -1,5 +1,6 @@
 import Foundation
 import LodestarCore
+import LodestarPostgres
 import LodestarStore
 
 /// The one place that turns `--db` into a backend: a `postgres://` or `postgresql://` URL opens PostgreSQL, anything
@@ -12,7 +13,11 @@ enum StorageOpener {
 
     static func open(_ location: String) async throws -> any Storage {
         guard Self.isPostgres(location) else { return try SQLiteStorage.open(path: location) }
-        throw CLIError("PostgreSQL is not available in this build")
+        do {
+            return try await PostgresStorage.connect(url: location)
+        } catch let error as PostgresStoreError {
+            throw CLIError(error.description)
+        }
     }
 
     /// The location as it may be printed: a URL's password is left out.

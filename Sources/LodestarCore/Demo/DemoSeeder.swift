@@ -38,10 +38,10 @@ public struct DemoSeeder: Sendable {
         return (organisation.rounds.count, responses)
     }
 
-    /// A year of the demo services' pipeline history up to `end`, each service mapped to its team.
+    /// `days` (a year) of the demo services' pipeline history up to `end`, each service mapped to its team.
     /// - Returns: the number of events written.
-    public func seedPipeline(end: Date = Date()) async throws -> Int {
-        let pipeline = DemoPipeline(services: DemoPipeline.demoServices, end: end)
+    public func seedPipeline(end: Date = Date(), days: Int = 365) async throws -> Int {
+        let pipeline = DemoPipeline(services: DemoPipeline.demoServices, end: end, days: days)
         var events: [PipelineEvent] = []
         pipeline.generate { event in
             events.append(event)

@@ -1,0 +1,145 @@
+import Foundation
+import LodestarCore
+import LodestarPostgres
+import LodestarStore
+import PostgresNIO
+import Testing
+
+/// The storage backends every store test runs on, so no behaviour exists on one side only.
+enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    var testDescription: String { self.rawValue }
+
+    /// Runs `body` with a fresh, empty store of this backend and throws it away afterwards. On PostgreSQL that is a
+    /// new database on the server `LODESTAR_TEST_POSTGRES_URL` names, dropped at the end.
+    func withStore(_ body: (TestStore) async throws -> Void) async throws {
+        switch self {
+        case .sqlite:
+            let database = try AppDatabase.inMemory()
+            try await body(
+                TestStore(
+                    rounds: RoundSQLiteRepository(database: database),
+                    invites: InviteSQLiteRepository(database: database),
+                    responses: ResponseSQLiteRepository(database: database),
+                    admin: AdminSQLiteRepository(database: database),
+                    peerResponses: ResponseSQLiteRepository(database: database)
+                )
+            )
+        case .postgres:
+            try await TestServer.withFreshDatabase { url in
+                let node = try await LodestarPostgres.PostgresDatabase.connect(url: url, logger: TestServer.logger)
+                // A second pool on the same database stands for a second server process.
+                let peer = try await LodestarPostgres.PostgresDatabase.connect(url: url, logger: TestServer.logger)
+                do {
+                    try await body(
+                        TestStore(
+                            rounds: RoundPostgresRepository(database: node),
+                            invites: InvitePostgresRepository(database: node),
+                            responses: ResponsePostgresRepository(database: node),
+                            admin: AdminPostgresRepository(database: node),
+                            peerResponses: ResponsePostgresRepository(database: peer)
+                        )
+                    )
+                } catch {
+                    await node.close()
+                    await peer.close()
+                    throw error
+                }
+                await node.close()
+                await peer.close()
+            }
+        }
+    }
+}
+
+/// One backend's repositories over one fresh database.
+struct TestStore: Sendable {
+    var rounds: any RoundRepository
+    var invites: any InviteRepository
+    var responses: any ResponseRepository
+    var admin: any AdminRepository
+    /// Responses through another connection pool (another node) on PostgreSQL; the same database on SQLite.
+    var peerResponses: any ResponseRepository
+}
+
+/// The PostgreSQL server the tests use, and fresh databases on it.
+enum TestServer {
+    /// Why a PostgreSQL test cannot run: it fails rather than skipping, so a green run always means both backends.
+    struct NotConfigured: Error, CustomStringConvertible {
+        var description: String {
+            "LODESTAR_TEST_POSTGRES_URL is not set: start a throwaway server with "
+                + "`export LODESTAR_TEST_POSTGRES_URL=$(scripts/postgres.sh start)` and run the tests again"
+        }
+    }
+
+    /// Warnings and errors only: a connect and a migration per test would drown the test output.
+    static let logger: Logger = {
+        var logger = Logger(label: "lodestar.postgres.test")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    /// The URL of the test server's `lodestar` database, from the environment.
+    static func url() throws -> PostgresURL {
+        guard let text = ProcessInfo.processInfo.environment["LODESTAR_TEST_POSTGRES_URL"], !text.isEmpty else {
+            throw NotConfigured()
+        }
+        return try PostgresURL.parse(text)
+    }
+
+    /// The URL text of another database on the test server.
+    static func urlText(database: String, password: String? = nil, port: Int? = nil) throws -> String {
+        let url = try Self.url()
+        let secret = (password ?? url.password).map { ":\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" } ?? ""
+        return "postgres://\(url.user)\(secret)@\(url.host):\(port ?? url.port)/\(database)?sslmode=\(url.sslMode.rawValue)"
+    }
+
+    /// Runs `body` with the URL of a new, empty database, dropped afterwards whatever happens.
+    static func withFreshDatabase(_ body: (String) async throws -> Void) async throws {
+        let name = "lodestar_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        try await Self.execute("CREATE DATABASE \(name)")
+        do {
+            try await body(try Self.urlText(database: name))
+        } catch {
+            try? await Self.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            throw error
+        }
+        try await Self.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+
+    /// Runs one statement on the test server's own database (`CREATE DATABASE` and the like).
+    static func execute(_ sql: String, database: String? = nil) async throws {
+        let url = try Self.url()
+        let configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: database ?? url.database, tls: .disable
+        )
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Logger(label: "test"))
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test"))
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+    }
+
+    /// The integers one query returns, one a row, on the named database.
+    static func integers(_ sql: String, database: String) async throws -> [Int] {
+        let url = try Self.url()
+        let configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: database, tls: .disable
+        )
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Logger(label: "test"))
+        let values: [Int]
+        do {
+            values = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test")).collect().map { try $0.decode(Int.self) }
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+        return values
+    }
+}
