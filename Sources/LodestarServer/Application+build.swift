@@ -42,6 +42,7 @@ public func buildRouter(_ arguments: some AppArguments, services: Services) asyn
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: RequestLoggingMiddleware())
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+    router.add(middleware: StorageUnavailableMiddleware())
     PrometheusController(metrics: metrics, access: AdminAccess(adminToken: arguments.adminToken)).addRoutes(to: router.group())
     HomeController(service: service, storage: services.storage, templates: templates).addRoutes(to: router.group())
     try OpenAPIController.load(from: resources).addRoutes(to: router.group())

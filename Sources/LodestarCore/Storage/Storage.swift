@@ -37,3 +37,10 @@ public struct Services: Sendable {
         SurveyService(rounds: self.storage.rounds, invites: self.storage.invites, responses: self.storage.responses, now: now)
     }
 }
+
+/// A storage failure that says nothing about the request: the database is restarting or out of reach. The server
+/// answers it with 503 and the request can be sent again; nothing of it was written.
+public protocol StorageUnavailableError: Error, CustomStringConvertible {
+    /// Whether this error is of that kind (a backend's error type may have other cases too).
+    var isUnavailable: Bool { get }
+}
