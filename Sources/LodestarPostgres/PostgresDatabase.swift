@@ -74,34 +74,37 @@ public final class PostgresDatabase: Sendable {
 
     /// Runs `body` on one pooled connection. Fails with `.unavailable` when no connection comes within the lease
     /// timeout (the server is down or restarting) or the connection is lost on the way.
+    ///
+    /// A request that gives up stays queued in the pool rather than being cancelled: when a connection comes, it is
+    /// released without running `body`. Whichever of the connection and the timer comes first decides, once, so
+    /// nothing is ever written after the caller was told the database is unavailable. (Checked by hand: with the
+    /// server stopped, requests fail after the lease timeout; once it is back, the next request succeeds.)
     func withConnection<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
         let host = self.url.hostAndPort
-        let leased = Flag()
+        let client = self.client
+        let timeout = self.leaseTimeout
         do {
-            return try await withThrowingTaskGroup(of: Outcome<Result>.self) { group in
-                group.addTask {
-                    try await self.client.withConnection { connection in
-                        leased.set()
-                        return .value(try await body(connection))
+            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
+                let lease = Lease(continuation)
+                let timer = Task {
+                    try? await Task.sleep(for: timeout)
+                    if lease.abandon() {
+                        lease.finish(.failure(PostgresStoreError.unavailable(host: host, reason: "no connection within \(timeout)")))
                     }
                 }
-                group.addTask {
-                    try await Task.sleep(for: self.leaseTimeout)
-                    return .timer
-                }
-                while let outcome = try await group.next() {
-                    switch outcome {
-                    case .value(let value):
-                        group.cancelAll()
-                        return value
-                    case .timer where !leased.isSet:
-                        group.cancelAll()
-                        throw PostgresStoreError.unavailable(host: host, reason: "no connection within \(self.leaseTimeout)")
-                    case .timer:
-                        continue
+                Task {
+                    let result: Swift.Result<Result, any Error>
+                    do {
+                        result = .success(try await client.withConnection { connection in
+                            guard lease.claim() else { throw CancellationError() }
+                            return try await body(connection)
+                        })
+                    } catch {
+                        result = .failure(error)
                     }
+                    timer.cancel()
+                    lease.finish(result)
                 }
-                throw PostgresStoreError.unavailable(host: host, reason: "the request ended without an answer")
             }
         } catch {
             throw PostgresStoreError.translating(error, host: host)
@@ -117,17 +120,41 @@ public final class PostgresDatabase: Sendable {
         }
     }
 
-    /// Whether a request got its connection; set once, read by the lease timer.
-    private final class Flag: Sendable {
-        private let value = Mutex(false)
-        var isSet: Bool { self.value.withLock { $0 } }
-        func set() { self.value.withLock { $0 = true } }
-    }
+    /// One request's race between its connection and the lease timer: whichever comes first decides, once.
+    private final class Lease<Value: Sendable>: Sendable {
+        private enum State { case waiting, leased, abandoned }
+        private let state = Mutex(State.waiting)
+        private let continuation: Mutex<CheckedContinuation<Value, any Error>?>
 
-    /// A request's result, or the lease timer that went off first.
-    private enum Outcome<Value: Sendable>: Sendable {
-        case value(Value)
-        case timer
+        init(_ continuation: CheckedContinuation<Value, any Error>) {
+            self.continuation = Mutex(continuation)
+        }
+
+        /// The connection came: the request runs, unless the timer gave up on it first.
+        func claim() -> Bool {
+            self.state.withLock { state in
+                guard state == .waiting else { return false }
+                state = .leased
+                return true
+            }
+        }
+
+        /// The timer went off: the request is given up, unless it has its connection already.
+        func abandon() -> Bool {
+            self.state.withLock { state in
+                guard state == .waiting else { return false }
+                state = .abandoned
+                return true
+            }
+        }
+
+        /// Answers the caller; only the first answer counts.
+        func finish(_ result: Result<Value, any Error>) {
+            self.continuation.withLock { continuation in
+                continuation?.resume(with: result)
+                continuation = nil
+            }
+        }
     }
 
     // MARK: - Connecting

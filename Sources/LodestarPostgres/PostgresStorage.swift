@@ -1,5 +1,6 @@
 import Foundation
 import LodestarCore
+import Logging
 
 /// The several-replicas backend: every repository over one PostgreSQL database.
 public struct PostgresStorage: Storage {
@@ -10,8 +11,8 @@ public struct PostgresStorage: Storage {
     }
 
     /// Connects to (and migrates) the database the URL names; errors name the host, never the password.
-    public static func connect(url: String) async throws -> PostgresStorage {
-        PostgresStorage(try await PostgresDatabase.connect(url: url))
+    public static func connect(url: String, logger: Logger) async throws -> PostgresStorage {
+        PostgresStorage(try await PostgresDatabase.connect(url: url, logger: logger))
     }
 
     public var location: String { self.database.url.redacted }
@@ -21,6 +22,12 @@ public struct PostgresStorage: Storage {
     public var pipeline: any PipelineRepository { PipelinePostgresRepository(database: self.database) }
     public var epics: any EpicStorage { EpicPostgresRepository(database: self.database) }
     public var admin: any AdminRepository { AdminPostgresRepository(database: self.database) }
+
+    public func importPipeline(
+        _ sources: [IngestSource], strict: Bool, actor: String, options: WebhookOptions, progress: @escaping @Sendable (Int, Int) -> Void
+    ) async throws -> IngestSummary {
+        try await PostgresPipelineImporter(database: self.database).run(sources, strict: strict, actor: actor, options: options, progress: progress)
+    }
 
     public func ping() async throws {
         let logger = self.database.logger

@@ -2,72 +2,16 @@ import Foundation
 import GRDB
 import LodestarCore
 
-/// The formats `lodestar ingest` reads.
-public enum IngestFormat: String, Sendable, CaseIterable {
-    /// One generic JSON record a line.
-    case ndjson
-    /// Generic records as CSV with a header line naming the fields.
-    case csv
-    /// Saved GitHub webhook deliveries, one a line: `{"event": "push", "payload": {…}}`.
-    case github
-    /// Saved GitLab webhook deliveries, one a line: `{"event": "Push Hook", "payload": {…}}`.
-    case gitlab
-
-    /// The format a file name suggests, NDJSON when it says nothing.
-    public init(path: String) {
-        self = path.lowercased().hasSuffix(".csv") ? .csv : .ndjson
-    }
-}
-
-/// A record `lodestar ingest` did not import, and why.
-public struct IngestRejection: Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var reason: String
-
-    public var description: String { "\(self.file):\(self.line): \(self.reason)" }
-}
-
-/// What an import did.
-public struct IngestSummary: Sendable, Equatable {
-    public var imported = 0
-    public var rejected = 0
-    /// Saved webhook deliveries of events Lodestar does not use (a `ping`, an unmerged pull request…).
-    public var ignored = 0
-    /// The first rejections, in order (all of them up to `PipelineImporter.rejectionsKept`).
-    public var rejections: [IngestRejection] = []
-}
-
-/// Thrown by a strict import that met a bad record: nothing was imported.
-public struct StrictImportFailure: Error, CustomStringConvertible {
-    public var rejection: IngestRejection
-
-    public var description: String { "\(self.rejection) (--strict: nothing was imported)" }
-}
-
 /// Streams files of generic records into the database in one transaction, a line at a time, so memory stays flat.
 public struct PipelineImporter {
-    public static let rejectionsKept = 1_000
+    public typealias Source = IngestSource
+    public static let rejectionsKept = ImportTally.rejectionsKept
     /// SQLite's page cache during an import, in KiB: the bulk of an import's memory, well under 200 MB.
     static let importCacheKiB = 96 * 1024
     let database: AppDatabase
 
     public init(database: AppDatabase) {
         self.database = database
-    }
-
-    /// A source: a name for messages, an open handle, its format. Unchecked Sendable because of the handle: an import
-    /// hands it to its reading thread, and only that thread reads it.
-    public struct Source: @unchecked Sendable {
-        public var name: String
-        public var handle: FileHandle
-        public var format: IngestFormat
-
-        public init(name: String, handle: FileHandle, format: IngestFormat) {
-            self.name = name
-            self.handle = handle
-            self.format = format
-        }
     }
 
     /// Imports every source in one transaction, recorded in the audit log as `actor`'s. Bad records are skipped and
@@ -77,7 +21,7 @@ public struct PipelineImporter {
         _ sources: [Source], strict: Bool, actor: String, options: WebhookOptions = WebhookOptions(),
         progress: (_ lines: Int, _ bytes: Int) -> Void = { _, _ in }
     ) throws -> IngestSummary {
-        var summary = IngestSummary()
+        var tally = ImportTally(sources: sources, strict: strict)
         try self.database.writer.writeWithoutTransaction { db in
             // A large page cache for the import keeps the B-trees in memory instead of spilling pages mid-transaction.
             let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
@@ -89,253 +33,14 @@ public struct PipelineImporter {
             defer { decoded.stop() }
             try db.inTransaction(.immediate) {
                 let writer = try PipelineWriter(db: db)
-                var seen = 0
-                var bytes = 0
                 while let batch = try decoded.next() {
-                    for line in batch {
-                        seen += 1
-                        bytes += line.bytes
-                        if seen % 20_000 == 0 { progress(seen, bytes) }
-                        switch line.decoded {
-                        case .skip:
-                            break
-                        case .ignored:
-                            summary.ignored += 1
-                        case .events(let events):
-                            for event in events { try writer.write(event) }
-                            summary.imported += events.count
-                        case .reject(let reason):
-                            let rejection = IngestRejection(file: sources[line.source].name, line: line.number, reason: reason)
-                            if strict { throw StrictImportFailure(rejection: rejection) }
-                            summary.rejected += 1
-                            if summary.rejections.count < Self.rejectionsKept { summary.rejections.append(rejection) }
-                        }
-                    }
+                    for event in try tally.events(in: batch, progress: progress) { try writer.write(event) }
                 }
-                progress(seen, bytes)
-                let names = sources.map(\.name).joined(separator: " ")
-                try AuditRecord.append(db, actor: actor, action: "pipeline.import", detail: "\(summary.imported) records from \(names)")
+                tally.finish(progress: progress)
+                try AuditRecord.append(db, actor: actor, action: "pipeline.import", detail: tally.detail)
                 return .commit
             }
         }
-        return summary
-    }
-}
-
-/// The lines of an import's sources, read and decoded on a thread of their own and handed over in batches.
-/// At most a few batches wait at a time, so memory stays flat however large the files.
-final class DecodedLines: @unchecked Sendable {
-    struct Line {
-        var source: Int
-        var number: Int
-        /// The line's length with its line break, for the progress bar.
-        var bytes: Int
-        var decoded: LineDecoder.Decoded
-    }
-
-    static let batchSize = 2_048
-    static let batchesWaiting = 8
-
-    /// Guards every field below.
-    private let condition = NSCondition()
-    private var batches: [[Line]] = []
-    private var finished = false
-    private var stopped = false
-    private var failure: (any Error)?
-    private let done = DispatchSemaphore(value: 0)
-
-    private struct Stopped: Error {}
-
-    /// Starts reading `sources` in order.
-    static func start(_ sources: [PipelineImporter.Source], options: WebhookOptions) -> DecodedLines {
-        let lines = DecodedLines()
-        let thread = Thread {
-            do {
-                try lines.read(sources, options: options)
-                lines.finish(failure: nil)
-            } catch is Stopped {
-                lines.finish(failure: nil)
-            } catch {
-                lines.finish(failure: error)
-            }
-            lines.done.signal()
-        }
-        thread.stackSize = 8 << 20
-        thread.start()
-        return lines
-    }
-
-    private func read(_ sources: [PipelineImporter.Source], options: WebhookOptions) throws {
-        var batch: [Line] = []
-        batch.reserveCapacity(Self.batchSize)
-        for (index, source) in sources.enumerated() {
-            var decoder = LineDecoder(format: source.format, options: options)
-            try LineReader(handle: source.handle).forEachLine { number, text in
-                batch.append(Line(source: index, number: number, bytes: text.count + 1, decoded: decoder.decode(text)))
-                if batch.count == Self.batchSize {
-                    try self.send(batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
-            }
-        }
-        if !batch.isEmpty { try self.send(batch) }
-    }
-
-    private func send(_ batch: [Line]) throws {
-        self.condition.lock()
-        defer { self.condition.unlock() }
-        while self.batches.count >= Self.batchesWaiting, !self.stopped { self.condition.wait() }
-        if self.stopped { throw Stopped() }
-        self.batches.append(batch)
-        self.condition.broadcast()
-    }
-
-    private func finish(failure: (any Error)?) {
-        self.condition.lock()
-        self.finished = true
-        self.failure = failure
-        self.condition.broadcast()
-        self.condition.unlock()
-    }
-
-    /// The next batch in order, waiting for it; nil after the last. Throws what reading a source threw.
-    func next() throws -> [Line]? {
-        self.condition.lock()
-        defer { self.condition.unlock() }
-        while self.batches.isEmpty, !self.finished { self.condition.wait() }
-        if !self.batches.isEmpty {
-            self.condition.broadcast()
-            return self.batches.removeFirst()
-        }
-        if let failure = self.failure { throw failure }
-        return nil
-    }
-
-    /// Tells the reading thread to stop, and waits until it has.
-    func stop() {
-        self.condition.lock()
-        self.stopped = true
-        self.condition.broadcast()
-        self.condition.unlock()
-        self.done.wait()
-    }
-}
-
-/// Turns one line of a source into events, or says why it cannot.
-struct LineDecoder {
-    enum Decoded {
-        /// A blank line or a CSV header.
-        case skip
-        /// A saved webhook delivery of an event Lodestar does not use.
-        case ignored
-        case events([PipelineEvent])
-        case reject(String)
-    }
-
-    let format: IngestFormat
-    let options: WebhookOptions
-    /// A CSV file's column names, from its first line.
-    var header: [String]?
-
-    init(format: IngestFormat, options: WebhookOptions) {
-        self.format = format
-        self.options = options
-    }
-
-    mutating func decode(_ line: UnsafeBufferPointer<UInt8>) -> Decoded {
-        if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { return .skip }
-        switch self.format {
-        case .ndjson:
-            do {
-                return Self.generic(try FlatJSON.parseObject(line))
-            } catch {
-                return .reject("malformed JSON: \(error.message)")
-            }
-        case .csv:
-            return self.csv(line)
-        case .github, .gitlab:
-            return self.delivery(line)
-        }
-    }
-
-    static func generic(_ record: [String: FlatValue]) -> Decoded {
-        do {
-            return .events([try GenericRecord.event(from: record)])
-        } catch {
-            return .reject(error.description)
-        }
-    }
-
-    mutating func csv(_ line: UnsafeBufferPointer<UInt8>) -> Decoded {
-        guard let text = String(validating: line, as: UTF8.self) else { return .reject("not valid UTF-8") }
-        let fields: [String]
-        do {
-            fields = try CSVLine.fields(Substring(text))
-        } catch {
-            return .reject(error.message)
-        }
-        guard let names = self.header else {
-            self.header = fields.map { $0.trimmingCharacters(in: .whitespaces) }
-            return .skip
-        }
-        guard fields.count == names.count else {
-            return .reject("expected \(names.count) columns (\(names.joined(separator: ","))), found \(fields.count)")
-        }
-        // Empty cells are absent fields, so one file can hold every record type.
-        var record: [String: FlatValue] = [:]
-        for (name, value) in zip(names, fields) where !value.isEmpty { record[name] = .string(value) }
-        return Self.generic(record)
-    }
-
-    /// A saved webhook delivery: `{"event": "<X-GitHub-Event or X-Gitlab-Event>", "payload": {…}}`.
-    func delivery(_ line: UnsafeBufferPointer<UInt8>) -> Decoded {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
-            return .reject("malformed JSON: expected an object with \"event\" and \"payload\"")
-        }
-        guard let payload = object["payload"] as? [String: Any], let body = try? JSONSerialization.data(withJSONObject: payload) else {
-            return .reject("payload: is required and must be an object")
-        }
-        let event = object["event"] as? String ?? ""
-        let outcome = Result { () throws(WebhookError) in
-            self.format == .github
-                ? try GitHubWebhook.outcome(event: event, body: body, options: self.options)
-                : try GitLabWebhook.outcome(event: event, body: body, options: self.options)
-        }
-        switch outcome {
-        case .success(.events(let events)): return .events(events)
-        case .success(.ignored): return .ignored
-        case .failure(let error): return .reject(error.description)
-        }
-    }
-}
-
-/// Reads a file in large chunks and hands out its lines as byte buffers, without copying them into Strings. It reads
-/// the descriptor itself so that a signal arriving mid-read (standard input from a pipe) is retried, not an error.
-struct LineReader {
-    let handle: FileHandle
-    let chunkSize = 1 << 20
-
-    func forEachLine(_ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-        var carry: [UInt8] = []
-        var number = 0
-        while true {
-            let chunk = try FileDescriptorReader(self.handle.fileDescriptor).read(upTo: self.chunkSize)
-            if chunk.isEmpty { break }
-            var bytes = carry
-            bytes.append(contentsOf: chunk)
-            var lineStart = 0
-            try bytes.withUnsafeBufferPointer { buffer in
-                for index in 0..<buffer.count where buffer[index] == 10 {
-                    number += 1
-                    try body(number, UnsafeBufferPointer(rebasing: buffer[lineStart..<index]))
-                    lineStart = index + 1
-                }
-            }
-            carry = Array(bytes[lineStart...])
-        }
-        if !carry.isEmpty {
-            number += 1
-            try carry.withUnsafeBufferPointer { try body(number, $0) }
-        }
+        return tally.summary
     }
 }

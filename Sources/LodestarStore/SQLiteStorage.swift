@@ -30,6 +30,12 @@ public struct SQLiteStorage: Storage {
     public var epics: any EpicStorage { EpicSQLiteRepository(database: self.database) }
     public var admin: any AdminRepository { AdminSQLiteRepository(database: self.database) }
 
+    public func importPipeline(
+        _ sources: [IngestSource], strict: Bool, actor: String, options: WebhookOptions, progress: @escaping @Sendable (Int, Int) -> Void
+    ) async throws -> IngestSummary {
+        try PipelineImporter(database: self.database).run(sources, strict: strict, actor: actor, options: options, progress: progress)
+    }
+
     public func ping() async throws {
         try await self.database.writer.read { db in try db.execute(sql: "SELECT 1") }
     }

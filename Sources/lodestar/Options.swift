@@ -18,6 +18,11 @@ struct DatabaseOptions: ParsableArguments {
         self.db ?? ProcessInfo.processInfo.environment["LODESTAR_DB"]?.nilIfEmpty ?? "./lodestar.sqlite"
     }
 
+    /// The location as it may be printed: a URL's password is left out.
+    var shown: String {
+        StorageOpener.shown(self.location)
+    }
+
     /// Whether the location is a PostgreSQL URL rather than a file.
     var isPostgres: Bool {
         StorageOpener.isPostgres(self.location)

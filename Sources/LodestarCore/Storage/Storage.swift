@@ -11,7 +11,13 @@ public protocol Storage: Sendable {
     var admin: any AdminRepository { get }
     /// Where the data is, for messages: a file path, or a URL without its password.
     var location: String { get }
-    /// Checks the backend answers (the health check); throws when it does not.
+    /// Imports files of pipeline records (`lodestar ingest`) in one transaction, recorded in the audit log as
+    /// `actor`'s: bad records are skipped and reported, or with `strict` the first one stores nothing at all.
+    /// `progress` is called now and then with the lines and bytes read so far.
+    func importPipeline(
+        _ sources: [IngestSource], strict: Bool, actor: String, options: WebhookOptions, progress: @escaping @Sendable (Int, Int) -> Void
+    ) async throws -> IngestSummary
+        /// Checks the backend answers (the health check); throws when it does not.
     func ping() async throws
     /// Ends the backend's connections; nothing may be used afterwards.
     func close() async

@@ -22,71 +22,8 @@ public struct PipelinePostgresRepository: PipelineRepository {
                 ).collect()
                 guard !inserted.isEmpty else { return false }
             }
-            let futureLimit = Date().addingTimeInterval(3600)
-            for event in events {
-                try await Self.write(event, connection, futureLimit: futureLimit, logger: logger)
-            }
+            try await PostgresPipelineWriter(connection: connection, logger: logger).write(events)
             return true
-        }
-    }
-
-    /// One event's upsert: times merge towards the earliest known, fields one sender left empty are filled by
-    /// another, a deployment's latest report wins, an incident keeps its first opening time.
-    static func write(_ event: PipelineEvent, _ connection: PostgresConnection, futureLimit: Date, logger: Logger) async throws {
-        switch event {
-        case .change(let change):
-            let flag: String? = change.committedAt > futureLimit ? "committed in the future" : nil
-            try await connection.query(
-                """
-                INSERT INTO change (service, sha, authoredAt, committedAt, prMergedAt, parent, flag)
-                VALUES (\(change.service), \(change.sha), \(change.authoredAt?.timeIntervalSince1970), \(change.committedAt.timeIntervalSince1970),
-                    \(change.prMergedAt?.timeIntervalSince1970), \(change.parent), \(flag))
-                ON CONFLICT (service, sha) DO UPDATE SET
-                    authoredAt = least(change.authoredAt, excluded.authoredAt),
-                    committedAt = least(change.committedAt, excluded.committedAt),
-                    prMergedAt = least(change.prMergedAt, excluded.prMergedAt),
-                    parent = coalesce(excluded.parent, change.parent),
-                    flag = coalesce(excluded.flag, change.flag)
-                """,
-                logger: logger
-            )
-        case .history(let history):
-            for contained in history.contains where contained != history.head {
-                try await connection.query(
-                    "INSERT INTO commitEdge (service, head, contained) VALUES (\(history.service), \(history.head), \(contained)) ON CONFLICT DO NOTHING",
-                    logger: logger
-                )
-            }
-        case .deployment(let deployment):
-            let flag: String? = deployment.startedAt.map { $0 > deployment.finishedAt } == true ? "finishes before it starts" : nil
-            try await connection.query(
-                """
-                INSERT INTO deployment (id, service, environment, shas, startedAt, finishedAt, result, flag, project, run, wholeRun)
-                VALUES (\(deployment.id), \(deployment.service), \(deployment.environment), \(deployment.shas.joined(separator: " ")),
-                    \(deployment.startedAt?.timeIntervalSince1970), \(deployment.finishedAt.timeIntervalSince1970), \(deployment.result.rawValue),
-                    \(flag), \(deployment.project), \(deployment.run), \(deployment.wholeRun))
-                ON CONFLICT (id) DO UPDATE SET service = excluded.service, environment = excluded.environment,
-                    project = coalesce(excluded.project, deployment.project), run = coalesce(excluded.run, deployment.run),
-                    wholeRun = excluded.wholeRun,
-                    shas = CASE WHEN excluded.shas = '' THEN deployment.shas ELSE excluded.shas END,
-                    startedAt = coalesce(excluded.startedAt, deployment.startedAt), finishedAt = excluded.finishedAt,
-                    result = excluded.result, flag = excluded.flag
-                """,
-                logger: logger
-            )
-        case .incident(let incident):
-            try await connection.query(
-                """
-                INSERT INTO incident (id, service, title, openedAt, resolvedAt, rootCauseSha)
-                VALUES (\(incident.id), \(incident.service), \(incident.title), \(incident.openedAt.timeIntervalSince1970),
-                    \(incident.resolvedAt?.timeIntervalSince1970), \(incident.rootCauseSHA))
-                ON CONFLICT (id) DO UPDATE SET
-                    service = CASE WHEN excluded.service = \(defaultServiceName) THEN incident.service ELSE excluded.service END,
-                    title = coalesce(excluded.title, incident.title), openedAt = least(incident.openedAt, excluded.openedAt),
-                    resolvedAt = excluded.resolvedAt, rootCauseSha = coalesce(excluded.rootCauseSha, incident.rootCauseSha)
-                """,
-                logger: logger
-            )
         }
     }
 

@@ -15,7 +15,7 @@ struct DB: AsyncParsableCommand {
 
         func run() async throws {
             try await self.database.withServices { _ in }
-            print("Database \(self.database.location) is up to date.")
+            print("Database \(self.database.shown) is up to date.")
         }
     }
 

@@ -26,19 +26,22 @@ struct Demo: AsyncParsableCommand {
     var reset = false
 
     func run() async throws {
-        let path = self.database.location
+        let file = self.database.location
         if self.reset {
             guard !self.database.isPostgres else {
                 throw CLIError("--reset deletes a SQLite file; on PostgreSQL drop the database and create it again (dropdb, createdb)")
             }
-            try Self.remove(databaseAt: path)
+            try Self.remove(databaseAt: file)
         }
-        try await self.database.withServices { services in try await self.fill(services, path: path) }
+        try await self.database.withServices { services in try await self.fill(services, path: self.database.shown) }
+        // Commands a user can paste: a PostgreSQL URL goes through LODESTAR_DB rather than its password on screen.
+        let path = self.database.isPostgres ? "\"$LODESTAR_DB\"" : file
+        let hint = self.database.isPostgres ? " (with LODESTAR_DB set to the PostgreSQL URL)" : ""
         let base = "http://\(self.server.host):\(self.server.port)"
         print(
             """
 
-            Try:
+            Try\(hint):
               lodestar survey list --db \(path)
               lodestar survey results --db \(path) --month \(Month(containing: Date()).adding(months: -1)) --by team
               lodestar metrics --db \(path) --by team
@@ -58,7 +61,7 @@ struct Demo: AsyncParsableCommand {
               health        \(base)/healthz
             Stop with Ctrl-C.
             """
-        try await ServeArguments(server: self.server, databasePath: path).run(logLevel: self.server.logLevel, banner: banner)
+        try await ServeArguments(server: self.server, databasePath: file).run(logLevel: self.server.logLevel, banner: banner)
     }
 
     /// Deletes the database file and its WAL companions.

@@ -30,7 +30,7 @@ struct Ingest: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var sources: [PipelineImporter.Source] = []
+        var sources: [IngestSource] = []
         var totalBytes = 0
         for path in self.files {
             let format = self.format ?? IngestFormat(path: path)
@@ -45,8 +45,10 @@ struct Ingest: AsyncParsableCommand {
         let bar = isatty(STDOUT_FILENO) == 1 ? ProgressBar(totalBytes: self.files.contains("-") ? nil : totalBytes) : nil
         let summary: IngestSummary
         do {
-            summary = try PipelineImporter(database: try self.database.sqlite(for: "ingest").database).run(sources, strict: self.strict, actor: Actor.cli) {
-                bar?.show(lines: $0, bytes: $1)
+            summary = try await self.database.withServices { services in
+                try await services.storage.importPipeline(sources, strict: self.strict, actor: Actor.cli, options: WebhookOptions()) {
+                    bar?.show(lines: $0, bytes: $1)
+                }
             }
         } catch let failure as StrictImportFailure {
             bar?.finish()
@@ -58,13 +60,14 @@ struct Ingest: AsyncParsableCommand {
             printError("… and \(summary.rejected - summary.rejections.count) more rejected records")
         }
         let ignored = summary.ignored > 0 ? "; \(summary.ignored) saved deliveries were of events Lodestar does not use" : ""
-        print("Imported \(summary.imported) records into \(self.database.location); rejected \(summary.rejected)\(ignored).")
+        print("Imported \(summary.imported) records into \(self.database.shown); rejected \(summary.rejected)\(ignored).")
         if summary.rejected > 0 { throw ExitCode(1) }
     }
 }
 
 /// A one-line progress bar redrawn in place on a terminal.
-final class ProgressBar {
+/// Unchecked Sendable: the import calls it from one task at a time, never at once.
+final class ProgressBar: @unchecked Sendable {
     let totalBytes: Int?
     let width = 30
 

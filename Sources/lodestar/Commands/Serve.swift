@@ -82,7 +82,7 @@ struct ServeArguments: AppArguments {
         }
         var logger = Logger(label: "lodestar")
         logger.logLevel = logLevel
-        let storage = try await StorageOpener.open(self.databasePath)
+        let storage = try await StorageOpener.open(self.databasePath, logger: logger)
         do {
             let app = try await buildApplication(self, storage: storage, logger: logger)
             print(banner)
