@@ -22,6 +22,7 @@ public struct PostgresStorage: Storage {
     public var pipeline: any PipelineRepository { PipelinePostgresRepository(database: self.database) }
     public var epics: any EpicStorage { EpicPostgresRepository(database: self.database) }
     public var admin: any AdminRepository { AdminPostgresRepository(database: self.database) }
+    public var copying: any DatabaseCopying { PostgresCopying(database: self.database) }
 
     public func importPipeline(
         _ sources: [IngestSource], strict: Bool, actor: String, options: WebhookOptions, progress: @escaping @Sendable (Int, Int) -> Void

@@ -29,6 +29,7 @@ public struct SQLiteStorage: Storage {
     public var pipeline: any PipelineRepository { PipelineSQLiteRepository(database: self.database) }
     public var epics: any EpicStorage { EpicSQLiteRepository(database: self.database) }
     public var admin: any AdminRepository { AdminSQLiteRepository(database: self.database) }
+    public var copying: any DatabaseCopying { SQLiteCopying(database: self.database) }
 
     public func importPipeline(
         _ sources: [IngestSource], strict: Bool, actor: String, options: WebhookOptions, progress: @escaping @Sendable (Int, Int) -> Void

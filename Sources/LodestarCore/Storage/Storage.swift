@@ -9,6 +9,8 @@ public protocol Storage: Sendable {
     var pipeline: any PipelineRepository { get }
     var epics: any EpicStorage { get }
     var admin: any AdminRepository { get }
+    /// Whole-database reading and writing, for `lodestar db copy`.
+    var copying: any DatabaseCopying { get }
     /// Where the data is, for messages: a file path, or a URL without its password.
     var location: String { get }
     /// Imports files of pipeline records (`lodestar ingest`) in one transaction, recorded in the audit log as

@@ -1,11 +1,13 @@
 import ArgumentParser
+import Foundation
+import LodestarCore
 import LodestarStore
 
 struct DB: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
-        abstract: "Maintain the database file.",
-        subcommands: [Migrate.self, Backup.self, Restore.self]
+        abstract: "Maintain the database: migrate, back up and restore (SQLite), copy between SQLite and PostgreSQL.",
+        subcommands: [Migrate.self, Backup.self, Restore.self, Copy.self]
     )
 
     struct Migrate: AsyncParsableCommand {
@@ -59,6 +61,58 @@ struct DB: AsyncParsableCommand {
             }
             let summary = try database.restore(from: self.path, actor: Actor.cli)
             print("Restored \(self.database.location) from \(self.path): \(summary.responses) responses, \(summary.events) pipeline events.")
+        }
+    }
+
+    struct Copy: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy everything from one database to another: SQLite to PostgreSQL, or back for a file anyone can open.",
+            discussion: """
+                Responses, invitations, pipeline events, themes, epics, the audit log and settings are written in one \
+                transaction on the target, and every table's count is checked against the source afterwards. A target that \
+                holds anything is refused unless --force, which replaces what it holds. Stop the servers writing to the \
+                source first: what arrives during the copy is not in it.
+                """
+        )
+
+        @Option(name: .long, help: "The database to copy: a SQLite file or a postgres:// URL.")
+        var from: String
+
+        @Option(name: .long, help: "The database to write: a SQLite file (created if missing) or a postgres:// URL.")
+        var to: String
+
+        @Flag(help: "Replace what the target already holds.")
+        var force = false
+
+        func run() async throws {
+            guard self.from != self.to else { throw ValidationError("--from and --to name the same database") }
+            if !StorageOpener.isPostgres(self.from), !FileManager.default.fileExists(atPath: self.from) {
+                throw CLIError("--from \(self.from): no such file")
+            }
+            let source = try await StorageOpener.open(self.from)
+            do {
+                let target = try await StorageOpener.open(self.to)
+                do {
+                    let copied = try await DatabaseCopy(from: source.copying, to: target.copying).run(replacing: self.force)
+                    try await target.admin.recordAudit(
+                        actor: Actor.cli, action: "db.copy", detail: "from \(StorageOpener.shown(self.from))" + (self.force ? " (replaced)" : "")
+                    )
+                    await target.close()
+                    let total = copied.map(\.rows).reduce(0, +)
+                    print("Copied \(total) rows from \(StorageOpener.shown(self.from)) to \(StorageOpener.shown(self.to)); every table's count checked:")
+                    for (table, rows) in copied { print("  \(table): \(rows)") }
+                } catch {
+                    await target.close()
+                    throw error
+                }
+            } catch let error as DatabaseCopyError {
+                await source.close()
+                throw CLIError(error.description)
+            } catch {
+                await source.close()
+                throw error
+            }
+            await source.close()
         }
     }
 }
