@@ -27,6 +27,8 @@ let package = Package(
             name: "LodestarCore",
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
+                // SHA-256 of invitation tokens, one definition for both backends.
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(

@@ -38,23 +38,3 @@ public struct InviteSQLiteRepository: InviteRepository {
         }
     }
 }
-
-/// One-time invitation tokens: 128 random bits, written in lowercase base 32 without padding.
-enum InviteToken {
-    private static let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
-    static let length = 26
-
-    static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<Self.length).map { _ in Self.alphabet[Int(generator.next(upperBound: UInt8(32)))] })
-    }
-
-    /// Cheap shape check, so junk never reaches the database.
-    static func isWellFormed(_ token: String) -> Bool {
-        token.count == Self.length && token.allSatisfy { Self.alphabet.contains($0) }
-    }
-
-    static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).hexEncoded
-    }
-}
