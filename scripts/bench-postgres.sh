@@ -66,7 +66,7 @@ fresh_database() {
         db=$work/$1.sqlite
         rm -f "$db" "$db-wal" "$db-shm"
     else
-        pg_admin -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1 OWNER lodestar"
+        pg_admin -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1 OWNER lodestar"
         db=${url/\/lodestar\?sslmode/\/$1?sslmode}
     fi
 }
@@ -99,7 +99,7 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 
 # answers NAME KIND NODES: one round: fresh database, NODES servers, $connections wrk connections split across them.
 answers() {
-    local name=$1 kind=$2 nodes=$3 n ports=() pids=() before_machine before_servers before_pg
+    local name=$1 kind=$2 nodes=$3 n ports=() pids=() loaders=() before_servers before_pg busy0 total0 busy1 total1
     fresh_database "answers_${name//-/_}" "$kind"
     "$bin" survey open --db "$db" --survey platform-pulse --month "$answer_month" --mode open >/dev/null
     for n in $(seq "$nodes"); do
@@ -118,11 +118,13 @@ answers() {
     read -r busy0 total0 < <(machine_ticks)
     before_servers=$(ticks "${pids[@]}")
     before_pg=$(ticks $(postgres_pids))
+    rm -f "$work"/wrk-*
     for n in $(seq "$nodes"); do
         /usr/bin/time -f "%U %S" -o "$work/wrk-$n.time" wrk -t$((2 / nodes)) -c$((connections / nodes)) -d"${duration}s" --latency \
             -s scripts/wrk/post.lua "http://127.0.0.1:${ports[n - 1]}/api/v1/responses" >"$work/wrk-$n.out" 2>&1 &
+        loaders+=($!)
     done
-    wait $(jobs -p -r | grep -v -x -F -f <(printf '%s\n' "${servers[@]}") || true)
+    wait "${loaders[@]}"
     read -r busy1 total1 < <(machine_ticks)
     local servers_cpu pg_cpu wrk_cpu after ok=0 seconds=0 p99=0 line
     servers_cpu=$(($(ticks "${pids[@]}") - before_servers))
