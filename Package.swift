@@ -111,7 +111,8 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
-        // The survey and admin storage tests, run on SQLite and on PostgreSQL (LODESTAR_TEST_POSTGRES_URL).
+        // The storage tests (survey, admin, pipeline, epics, the monthly report), run on SQLite and on PostgreSQL
+        // (LODESTAR_TEST_POSTGRES_URL).
         .testTarget(
             name: "LodestarPostgresTests",
             dependencies: [

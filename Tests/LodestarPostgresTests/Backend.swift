@@ -96,17 +96,30 @@ enum TestServer {
         return "postgres://\(url.user)\(secret)@\(url.host):\(port ?? url.port)/\(database)?sslmode=\(url.sslMode.rawValue)"
     }
 
-    /// Runs `body` with the URL of a new, empty database, dropped afterwards whatever happens.
+    /// How many test databases may exist at once. Swift Testing starts every test together: some sixty databases
+    /// created and migrated at one time on a small, shared machine ran past the connect deadline (10 seconds) the
+    /// backend keeps for users, and the tests failed for want of CPU rather than for a bug.
+    static let databases = TestSlots(4)
+
+    /// Runs `body` with the URL of a new, empty database, dropped afterwards whatever happens. Waits for one of
+    /// `databases`' slots first.
     static func withFreshDatabase(_ body: (String) async throws -> Void) async throws {
+        await Self.databases.take()
         let name = "lodestar_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        try await Self.execute("CREATE DATABASE \(name)")
         do {
-            try await body(try Self.urlText(database: name))
+            try await Self.execute("CREATE DATABASE \(name)")
+            do {
+                try await body(try Self.urlText(database: name))
+            } catch {
+                try? await Self.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+                throw error
+            }
+            try await Self.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
         } catch {
-            try? await Self.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            await Self.databases.give()
             throw error
         }
-        try await Self.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        await Self.databases.give()
     }
 
     /// Runs one statement on the test server's own database (`CREATE DATABASE` and the like).
@@ -141,5 +154,33 @@ enum TestServer {
         }
         try await connection.close()
         return values
+    }
+}
+
+/// A fixed number of slots that async tests wait for in turn (a counting semaphore).
+actor TestSlots {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) {
+        self.free = count
+    }
+
+    /// Takes a slot, waiting until one is given back when none is free.
+    func take() async {
+        if self.free > 0 {
+            self.free -= 1
+            return
+        }
+        await withCheckedContinuation { self.waiting.append($0) }
+    }
+
+    /// Gives a slot back, to the longest waiter if there is one.
+    func give() {
+        if self.waiting.isEmpty {
+            self.free += 1
+        } else {
+            self.waiting.removeFirst().resume()
+        }
     }
 }

@@ -6,17 +6,7 @@ import LodestarStore
 extension AppDatabase {
     var services: Services { Services(storage: SQLiteStorage(self, location: ":memory:")) }
 
-    func monthlyReport(month: Month, policy: AnonymityPolicy) async throws -> MonthlyReport {
-        try await self.services.reports.monthlyReport(month: month, policy: policy)
-    }
-
     func seedDemoPipeline(end: Date) async throws -> Int {
         try await DemoSeeder(services: self.services).seedPipeline(end: end)
-    }
-}
-
-extension EpicService {
-    init(database: AppDatabase) {
-        self = database.services.epics
     }
 }
