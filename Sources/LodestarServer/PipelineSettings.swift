@@ -17,13 +17,17 @@ public struct PipelineSettings: Sendable {
     public var webhooks: WebhookOptions
     /// LODESTAR_REWORK_HOURS: when a deployment that recovered a failed one counts as rework.
     public var rework: ReworkRule
+    /// The secrets of the sources under `/webhooks/<name>` (`WebhookSources`), by name, from `LODESTAR_<NAME>_SECRET`.
+    public var sourceSecrets: [String: String]
 
     public static let defaultBodyLimit = 5 * 1024 * 1024
 
     public init(
         githubSecret: String? = nil, gitlabToken: String? = nil, ingestToken: String? = nil,
-        bodyLimit: Int = Self.defaultBodyLimit, webhooks: WebhookOptions = WebhookOptions(), rework: ReworkRule = .standard
+        bodyLimit: Int = Self.defaultBodyLimit, webhooks: WebhookOptions = WebhookOptions(), rework: ReworkRule = .standard,
+        sourceSecrets: [String: String] = [:]
     ) {
+        self.sourceSecrets = sourceSecrets
         self.githubSecret = githubSecret
         self.gitlabToken = gitlabToken
         self.ingestToken = ingestToken
@@ -48,7 +52,8 @@ public struct PipelineSettings: Sendable {
                 deployWorkflowPattern: value("LODESTAR_DEPLOY_WORKFLOW") ?? defaults.deployWorkflowPattern,
                 incidentLabel: value("LODESTAR_INCIDENT_LABEL") ?? defaults.incidentLabel,
                 rootCausePattern: value("LODESTAR_ROOT_CAUSE_PATTERN") ?? defaults.rootCausePattern,
-                devLakeProjects: try value("LODESTAR_DEVLAKE_PROJECTS").map { text throws(FieldError) in try WebhookOptions.devLakeProjects(parsing: text) } ?? [:]
+                devLakeProjects: try value("LODESTAR_DEVLAKE_PROJECTS").map { text throws(FieldError) in try WebhookOptions.devLakeProjects(parsing: text) } ?? [:],
+                serviceMap: try value("LODESTAR_SERVICE_MAP").map { text throws(FieldError) in try WebhookOptions.serviceMap(parsing: text) } ?? [:]
             ),
             rework: try ReworkRule(environment: environment)
         )

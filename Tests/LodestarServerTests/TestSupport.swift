@@ -13,7 +13,9 @@ struct TestArguments: AppArguments {
     var databasePath = ":memory:"
     var rateLimitPerMinute = 0
     var resourcesPath: String? = nil
-    var pipelineSettings = PipelineSettings(githubSecret: "s3cret", gitlabToken: "gl-token", ingestToken: "ingest-token", bodyLimit: 64 * 1024)
+    var pipelineSettings = PipelineSettings(
+        githubSecret: "s3cret", gitlabToken: "gl-token", ingestToken: "ingest-token", bodyLimit: 64 * 1024, sourceSecrets: ["pagerduty": "pd-secret"]
+    )
     var adminToken: String? = "admin-token"
     var reportsPath = FileManager.default.temporaryDirectory.appendingPathComponent("lodestar-reports-\(UUID().uuidString)").path
     var anonymityPolicy = try! AnonymityPolicy(k: 3)

@@ -10,15 +10,25 @@ public struct WebhookOptions: Sendable, Equatable {
     public var rootCausePattern: String
     /// DevLake webhook connection id (or name) → the Lodestar project it stands for; unnamed ones are `devlake-<id>`.
     public var devLakeProjects: [String: String]
+    /// A sender's service (by name or id) → the Lodestar service it stands for, for senders whose services are named
+    /// apart from the repositories (PagerDuty's "API Service"). `LODESTAR_SERVICE_MAP`.
+    public var serviceMap: [String: String]
 
     public init(
         deployWorkflowPattern: String = "deploy", incidentLabel: String = "incident",
-        rootCausePattern: String = #"root[ -]?cause:\s*([0-9a-f]{7,40})"#, devLakeProjects: [String: String] = [:]
+        rootCausePattern: String = #"root[ -]?cause:\s*([0-9a-f]{7,40})"#, devLakeProjects: [String: String] = [:],
+        serviceMap: [String: String] = [:]
     ) {
         self.deployWorkflowPattern = deployWorkflowPattern
         self.incidentLabel = incidentLabel
         self.rootCausePattern = rootCausePattern
         self.devLakeProjects = devLakeProjects
+        self.serviceMap = serviceMap
+    }
+
+    /// The Lodestar service a sender's service stands for: mapped by its name, else by its id, else its name.
+    public func service(named name: String, or id: String? = nil) -> String {
+        self.serviceMap[name] ?? id.flatMap { self.serviceMap[$0] } ?? name
     }
 
     /// The project of a DevLake connection: its mapped name, else `devlake-<connection>`.
@@ -28,15 +38,25 @@ public struct WebhookOptions: Sendable, Equatable {
 
     /// Reads `LODESTAR_DEVLAKE_PROJECTS`: `1=checkout,2=payments`, connection id (or by-name name) = project.
     public static func devLakeProjects(parsing text: String) throws(FieldError) -> [String: String] {
-        var projects: [String: String] = [:]
+        try Self.pairs(text, setting: "LODESTAR_DEVLAKE_PROJECTS", shape: "connection=project (as in 1=checkout,2=payments)")
+    }
+
+    /// Reads `LODESTAR_SERVICE_MAP`: `API Service=api,PF9KMXH=payments`, a sender's service name or id = service.
+    public static func serviceMap(parsing text: String) throws(FieldError) -> [String: String] {
+        try Self.pairs(text, setting: "LODESTAR_SERVICE_MAP", shape: "sender's service=service (as in API Service=api,PF9KMXH=payments)")
+    }
+
+    /// Comma-separated `key=value` pairs; an entry of another shape is an error naming the setting.
+    static func pairs(_ text: String, setting: String, shape: String) throws(FieldError) -> [String: String] {
+        var pairs: [String: String] = [:]
         for entry in text.split(separator: ",") {
             let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw FieldError(field: "LODESTAR_DEVLAKE_PROJECTS", message: "'\(entry)' is not connection=project (as in 1=checkout,2=payments)")
+                throw FieldError(field: setting, message: "'\(entry)' is not \(shape)")
             }
-            projects[parts[0]] = parts[1]
+            pairs[parts[0]] = parts[1]
         }
-        return projects
+        return pairs
     }
 }
 

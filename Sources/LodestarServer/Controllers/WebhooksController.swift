@@ -18,6 +18,9 @@ struct WebhooksController: Sendable {
         router.post("webhooks/github", use: self.github)
         router.post("webhooks/gitlab", use: self.gitlab)
         router.post("api/devlake/**", use: self.devLake)
+        for source in WebhookSources.all {
+            router.post("webhooks/\(source.name)") { request, context in try await self.delivery(from: source, request: request, context: context) }
+        }
     }
 
     /// What a webhook answer says.
@@ -85,6 +88,28 @@ struct WebhooksController: Sendable {
         }
         let kind = path.split(separator: "/").last.map(String.init) ?? path
         return try await self.store(outcome, deliveryId: nil, kind: kind, from: .devlake, context: context)
+    }
+
+    /// A delivery from one of `WebhookSources`: its secret checked as the sender signs, its payload read by the
+    /// source, its delivery id kept against redelivery.
+    @Sendable func delivery(
+        from source: any WebhookSource.Type, request: Request, context: AppRequestContext
+    ) async throws -> EditedResponse<Accepted> {
+        guard let secret = self.settings.sourceSecrets[source.name] else { throw APIError.notConfigured(source.secretSetting) }
+        let sender = ServerMetrics.PipelineSource(rawValue: source.name)
+        let body = try await self.body(of: request)
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = headers[field.name.canonicalName].map { $0 + "," + field.value } ?? field.value }
+        let delivery = WebhookDelivery(headers: headers, body: body)
+        switch source.authentication {
+        case .hmacSHA256(let header, let prefix, let several):
+            guard WebhookSignature.verifyHMACSHA256(body: body, header: delivery.header(header), prefix: prefix, several: several, secret: secret) else {
+                self.metrics.signatureFailed(sender)
+                throw APIError(.unauthorized, "missing or wrong \(header)", field: header)
+            }
+        }
+        let outcome = try Self.parse { () throws(WebhookError) in try source.outcome(of: delivery, options: self.settings.webhooks) }
+        return try await self.store(outcome, deliveryId: source.deliveryId(of: delivery), kind: source.kind(of: delivery), from: sender, context: context)
     }
 
     func body(of request: Request) async throws -> Data {

@@ -1,3 +1,4 @@
+import LodestarCore
 import Metrics
 import Synchronization
 import class Prometheus.PrometheusCollectorRegistry
@@ -27,8 +28,23 @@ public struct ServerMetrics: Sendable {
     }
 
     /// Who sent pipeline events, or tried to.
-    public enum PipelineSource: String, CaseIterable, Sendable {
-        case github, gitlab, devlake, events
+    /// A sender of pipeline data, by the name its metrics carry.
+    public struct PipelineSource: RawRepresentable, Hashable, Sendable {
+        public var rawValue: String
+
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
+        public static let github = Self(rawValue: "github")
+        public static let gitlab = Self(rawValue: "gitlab")
+        public static let devlake = Self(rawValue: "devlake")
+        public static let events = Self(rawValue: "events")
+
+        /// Every sender: the built-in ones and each `WebhookSources` source.
+        public static var allCases: [Self] {
+            [.github, .gitlab, .devlake, .events] + WebhookSources.all.map { Self(rawValue: $0.name) }
+        }
     }
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {

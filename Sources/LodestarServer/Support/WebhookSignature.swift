@@ -20,6 +20,21 @@ enum WebhookSignature {
         return false
     }
 
+    /// `<prefix><hex HMAC-SHA256 of the body>` in one header (PagerDuty's `v1=…`, CircleCI's); with `several`, a
+    /// comma-separated list of them, any one matching (a secret being rotated signs with both).
+    static func verifyHMACSHA256(body: some DataProtocol, header: String?, prefix: String, several: Bool, secret: String) -> Bool {
+        guard let header else { return false }
+        let key = SymmetricKey(data: Data(secret.utf8))
+        let signatures = several ? header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } : [header]
+        var matched = false
+        // Every signature is checked, matching or not, so the time taken says nothing of which one matched.
+        for signature in signatures where signature.hasPrefix(prefix) {
+            guard let given = [UInt8](hexEncoded: signature.dropFirst(prefix.count)) else { continue }
+            if HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: body, using: key) { matched = true }
+        }
+        return matched
+    }
+
     /// GitLab's `X-Gitlab-Token` and bearer tokens: equal to the secret, compared through their digests.
     static func tokenMatches(_ given: String?, secret: String) -> Bool {
         guard let given else { return false }
