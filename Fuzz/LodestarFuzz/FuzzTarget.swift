@@ -8,8 +8,9 @@ import LodestarCore
 /// checked: a generic record Lodestar accepted must be readable again from what it writes. (Webhook events are only
 /// written: a webhook may carry a commit id the generic format would refuse, which is not a crash.)
 enum FuzzTarget: String, CaseIterable {
-    /// GitHub, GitLab and DevLake deliveries. The input's first line says which: `github <X-GitHub-Event>`,
-    /// `gitlab <X-Gitlab-Event>` or `devlake <path>`; the rest is the body.
+    /// GitHub, GitLab, DevLake and every `WebhookSources` source. The input's first line says which:
+    /// `github <X-GitHub-Event>`, `gitlab <X-Gitlab-Event>`, `devlake <path>` or a source's name (`pagerduty`);
+    /// the rest is the body.
     case webhooks
     /// `POST /api/v1/events` bodies (array, NDJSON or one object), `lodestar ingest --format ndjson` lines, and the
     /// JSON bodies the responses and epics APIs read with `FlatJSON.parseValue`.
@@ -53,6 +54,11 @@ enum FuzzTarget: String, CaseIterable {
             switch sender {
             case "github": return try GitHubWebhook.outcome(event: argument, body: body, options: options)
             case "gitlab": return try GitLabWebhook.outcome(event: argument, body: body, options: options)
+            case let name where WebhookSources.named(name) != nil:
+                let source = WebhookSources.named(name)!
+                let delivery = WebhookDelivery(headers: [:], body: body)
+                _ = source.kind(of: delivery)
+                return try source.outcome(of: delivery, options: options)
             default:
                 _ = try? DevLakeWebhook.closedIncidentID(path: argument, body: body)
                 return try DevLakeWebhook.outcome(path: argument, body: body, options: options)

@@ -132,3 +132,22 @@ struct ThemesCLITests {
         #expect(result.err.contains("--clusters must be at least 1"))
     }
 }
+
+/// Saved deliveries of the webhook sources, backfilled with `lodestar ingest --format <source>`.
+struct SourceIngestCLITests {
+    @Test func backfillsSavedPagerDutyDeliveries() throws {
+        let cli = try CLI()
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures/webhooks/pagerduty")
+        var lines: [String] = []
+        for name in ["incident.triggered", "incident.resolved", "incident.priority_updated"] {
+            let payload = try String(contentsOf: fixtures.appendingPathComponent("\(name).json"), encoding: .utf8)
+            lines.append(#"{"headers": {"X-Webhook-Id": "\#(name)"}, "payload": "# + payload.replacingOccurrences(of: "\n", with: " ") + "}")
+        }
+        let file = cli.folder.appendingPathComponent("pagerduty.ndjson")
+        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let result = try cli.run(["ingest", "--format", "pagerduty", file.path])
+        #expect(result.status == 0)
+        #expect(result.out.contains("Imported 2 records"))
+        #expect(result.out.contains("1 saved deliveries were of events Lodestar does not use"))
+    }
+}

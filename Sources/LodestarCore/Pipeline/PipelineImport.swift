@@ -1,15 +1,38 @@
 import Foundation
 
-/// The formats `lodestar ingest` reads.
-public enum IngestFormat: String, Sendable, CaseIterable {
+/// The formats `lodestar ingest` reads: generic records, and saved webhook deliveries of each sender.
+public struct IngestFormat: RawRepresentable, Hashable, Sendable, CaseIterable {
+    public let rawValue: String
+
+    /// A format `lodestar ingest --format` names; nil for a name it does not know.
+    public init?(rawValue: String) {
+        guard Self.allCases.contains(where: { $0.rawValue == rawValue }) else { return nil }
+        self.rawValue = rawValue
+    }
+
+    private init(known: String) {
+        self.rawValue = known
+    }
+
     /// One generic JSON record a line.
-    case ndjson
+    public static let ndjson = Self(known: "ndjson")
     /// Generic records as CSV with a header line naming the fields.
-    case csv
+    public static let csv = Self(known: "csv")
     /// Saved GitHub webhook deliveries, one a line: `{"event": "push", "payload": {…}}`.
-    case github
+    public static let github = Self(known: "github")
     /// Saved GitLab webhook deliveries, one a line: `{"event": "Push Hook", "payload": {…}}`.
-    case gitlab
+    public static let gitlab = Self(known: "gitlab")
+
+    /// Every format: the four above, then one per `WebhookSources` source, whose saved deliveries are
+    /// `{"headers": {…}, "payload": {…}}` a line (the headers it was sent with, as far as the source reads them).
+    public static var allCases: [IngestFormat] {
+        [.ndjson, .csv, .github, .gitlab] + WebhookSources.all.map { Self(known: $0.name) }
+    }
+
+    /// The webhook source whose saved deliveries this format reads, if it is one.
+    public var source: (any WebhookSource.Type)? {
+        WebhookSources.named(self.rawValue)
+    }
 
     /// The format a file name suggests, NDJSON when it says nothing.
     public init(path: String) {
@@ -248,6 +271,8 @@ public struct LineDecoder {
             return self.csv(line)
         case .github, .gitlab:
             return self.delivery(line)
+        default:
+            return self.sourceDelivery(line)
         }
     }
 
@@ -295,6 +320,25 @@ public struct LineDecoder {
                 : try GitLabWebhook.outcome(event: event, body: body, options: self.options)
         }
         switch outcome {
+        case .success(.events(let events)): return .events(events)
+        case .success(.ignored): return .ignored
+        case .failure(let error): return .reject(error.description)
+        }
+    }
+}
+
+extension LineDecoder {
+    /// A saved delivery of a `WebhookSources` source: `{"headers": {"X-Webhook-Id": "…"}, "payload": {…}}`.
+    func sourceDelivery(_ line: UnsafeBufferPointer<UInt8>) -> Decoded {
+        guard let source = self.format.source else { return .reject("\(self.format.rawValue) is not a format lodestar ingest reads") }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
+            return .reject("malformed JSON: expected an object with \"headers\" and \"payload\"")
+        }
+        guard let payload = object["payload"] as? [String: Any], let body = try? JSONSerialization.data(withJSONObject: payload) else {
+            return .reject("payload: is required and must be an object")
+        }
+        let headers = (object["headers"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
+        switch Result(catching: { () throws(WebhookError) in try source.outcome(of: WebhookDelivery(headers: headers, body: body), options: self.options) }) {
         case .success(.events(let events)): return .events(events)
         case .success(.ignored): return .ignored
         case .failure(let error): return .reject(error.description)

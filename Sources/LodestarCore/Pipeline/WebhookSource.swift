@@ -1,13 +1,16 @@
 import Foundation
 
-/// A webhook delivery as the server received it: its headers (names in lower case) and its body.
+/// A webhook delivery as the server received it: its headers (names in lower case), its body, and the token of its
+/// route when the source authenticates so (`WebhookAuthentication.pathToken`).
 public struct WebhookDelivery: Sendable {
     public var headers: [String: String]
     public var body: Data
+    public var pathToken: String?
 
-    public init(headers: [String: String], body: Data) {
+    public init(headers: [String: String], body: Data, pathToken: String? = nil) {
         self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
         self.body = body
+        self.pathToken = pathToken
     }
 
     public func header(_ name: String) -> String? {
@@ -15,11 +18,30 @@ public struct WebhookDelivery: Sendable {
     }
 }
 
-/// How a sender proves a delivery is its own.
-public enum WebhookAuthentication: Sendable, Equatable {
+/// How a sender proves a delivery is its own. Every check compares in constant time.
+public indirect enum WebhookAuthentication: Sendable, Equatable {
     /// An HMAC-SHA256 of the body in hex, in `header` after `prefix` (`v1=`); with `several`, the header may carry a
     /// comma-separated list (a secret being rotated) and any match is enough.
     case hmacSHA256(header: String, prefix: String, several: Bool)
+    /// `Authorization: Bearer <secret>`.
+    case bearer
+    /// `Authorization: Basic`, whose password is the secret (the user name is not checked).
+    case basicPassword
+    /// The secret itself in a header the sender lets its user name.
+    case header(String)
+    /// The secret as the route's last segment, `POST /webhooks/<name>/<secret>`, for senders that send no credentials.
+    case pathToken
+    /// Any one of these.
+    case anyOf([WebhookAuthentication])
+
+    /// Whether the route carries the secret as its last segment.
+    public var usesPathToken: Bool {
+        switch self {
+        case .pathToken: true
+        case .anyOf(let ways): ways.contains { $0.usesPathToken }
+        default: false
+        }
+    }
 }
 
 /// One sender of webhooks: everything Lodestar needs to know of it, so that adding a source is this one file in Core,

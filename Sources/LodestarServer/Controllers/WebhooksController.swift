@@ -19,7 +19,8 @@ struct WebhooksController: Sendable {
         router.post("webhooks/gitlab", use: self.gitlab)
         router.post("api/devlake/**", use: self.devLake)
         for source in WebhookSources.all {
-            router.post("webhooks/\(source.name)") { request, context in try await self.delivery(from: source, request: request, context: context) }
+            let path = source.authentication.usesPathToken ? "webhooks/\(source.name)/{token}" : "webhooks/\(source.name)"
+            router.post(RouterPath(path)) { request, context in try await self.delivery(from: source, request: request, context: context) }
         }
     }
 
@@ -100,13 +101,11 @@ struct WebhooksController: Sendable {
         let body = try await self.body(of: request)
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = headers[field.name.canonicalName].map { $0 + "," + field.value } ?? field.value }
-        let delivery = WebhookDelivery(headers: headers, body: body)
-        switch source.authentication {
-        case .hmacSHA256(let header, let prefix, let several):
-            guard WebhookSignature.verifyHMACSHA256(body: body, header: delivery.header(header), prefix: prefix, several: several, secret: secret) else {
-                self.metrics.signatureFailed(sender)
-                throw APIError(.unauthorized, "missing or wrong \(header)", field: header)
-            }
+        let delivery = WebhookDelivery(headers: headers, body: body, pathToken: context.parameters.get("token"))
+        guard WebhookSignature.verify(source.authentication, delivery: delivery, secret: secret) else {
+            self.metrics.signatureFailed(sender)
+            let proof = WebhookSignature.proof(source.authentication)
+            throw APIError(.unauthorized, "missing or wrong \(proof)", field: proof)
         }
         let outcome = try Self.parse { () throws(WebhookError) in try source.outcome(of: delivery, options: self.settings.webhooks) }
         return try await self.store(outcome, deliveryId: source.deliveryId(of: delivery), kind: source.kind(of: delivery), from: sender, context: context)

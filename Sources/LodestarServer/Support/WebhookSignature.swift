@@ -20,6 +20,45 @@ enum WebhookSignature {
         return false
     }
 
+    /// Whether a delivery proves itself the way its source authenticates.
+    static func verify(_ authentication: WebhookAuthentication, delivery: WebhookDelivery, secret: String) -> Bool {
+        switch authentication {
+        case .hmacSHA256(let header, let prefix, let several):
+            return Self.verifyHMACSHA256(body: delivery.body, header: delivery.header(header), prefix: prefix, several: several, secret: secret)
+        case .bearer:
+            return Self.tokenMatches(Self.bearerToken(delivery.header("Authorization")), secret: secret)
+        case .basicPassword:
+            return Self.tokenMatches(Self.basicPassword(delivery.header("Authorization")), secret: secret)
+        case .header(let name):
+            return Self.tokenMatches(delivery.header(name), secret: secret)
+        case .pathToken:
+            return Self.tokenMatches(delivery.pathToken, secret: secret)
+        case .anyOf(let ways):
+            // Every way is tried, so the time taken does not say which one matched.
+            return ways.map { Self.verify($0, delivery: delivery, secret: secret) }.contains(true)
+        }
+    }
+
+    /// What a refused delivery lacked, for the 401's message and field.
+    static func proof(_ authentication: WebhookAuthentication) -> String {
+        switch authentication {
+        case .hmacSHA256(let header, _, _): header
+        case .bearer, .basicPassword: "Authorization"
+        case .header(let name): name
+        case .pathToken: "token"
+        case .anyOf(let ways): ways.map(Self.proof).joined(separator: " or ")
+        }
+    }
+
+    /// The password of an `Authorization: Basic <base64 user:password>` header.
+    static func basicPassword(_ header: String?) -> String? {
+        guard let header, header.count > 6, header.prefix(6).lowercased() == "basic ",
+            let decoded = Data(base64Encoded: header.dropFirst(6).trimmingCharacters(in: .whitespaces)),
+            let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":")
+        else { return nil }
+        return String(text[text.index(after: colon)...])
+    }
+
     /// `<prefix><hex HMAC-SHA256 of the body>` in one header (PagerDuty's `v1=…`, CircleCI's); with `several`, a
     /// comma-separated list of them, any one matching (a secret being rotated signs with both).
     static func verifyHMACSHA256(body: some DataProtocol, header: String?, prefix: String, several: Bool, secret: String) -> Bool {

@@ -5,6 +5,11 @@ import LodestarStore
 
 extension IngestFormat: ExpressibleByArgument {}
 
+/// `ingest --format`'s help, naming every webhook source's saved-delivery format.
+let ingestFormatHelp = "ndjson or csv; github or gitlab (saved webhook deliveries, one {\"event\", \"payload\"} object a line); "
+    + WebhookSources.all.map { $0.name }.joined(separator: ", ") + " (saved deliveries, one {\"headers\", \"payload\"} object a line); "
+    + "default: from each file's name, NDJSON unless it ends in .csv."
+
 struct Ingest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import pipeline events (change, deployment, incident) from NDJSON or CSV files, or - for standard input.",
@@ -19,8 +24,9 @@ struct Ingest: AsyncParsableCommand {
     @Argument(help: "Files to read; - reads standard input.")
     var files: [String]
 
-    @Option(name: .long, help: "ndjson, csv, github or gitlab (saved webhook deliveries, one {\"event\", \"payload\"} object a line); default: from each file's name, NDJSON unless it ends in .csv.")
+    @Option(name: .long, help: ArgumentHelp(ingestFormatHelp))
     var format: IngestFormat?
+
 
     @Flag(name: .long, help: "Import nothing if any record is bad.")
     var strict = false
