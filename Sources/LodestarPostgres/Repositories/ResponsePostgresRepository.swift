@@ -12,57 +12,50 @@ public struct ResponsePostgresRepository: ResponseRepository {
     }
 
     public func submit(_ response: ValidatedResponse, to round: SurveyRound, token: String?, on day: String) async throws -> Int64 {
+        if token == nil, round.mode == .invite { throw SurveyError.tokenRequired }
         let tokenHash = token.map(InviteToken.hash)
         let logger = self.database.logger
-        return try await self.database.withTransaction { connection in
-            // Re-read the round inside the transaction, and hold it: a close waits until this answer is stored.
-            let status = try await connection.query(
-                "SELECT status FROM surveyRound WHERE id = \(round.id) FOR SHARE",
-                logger: logger
-            ).collect().first?.decode(String.self)
-            guard let status else { throw SurveyError.roundNotOpened(round.month) }
-            guard status == SurveyRound.Status.open.rawValue else { throw SurveyError.roundClosed(round.month) }
-            if let tokenHash {
-                // A second transaction on the same token waits for the first, then finds used = true and changes nothing.
-                let marked = try await connection.query(
-                    "UPDATE invite SET used = true WHERE tokenHash = \(tokenHash) AND roundId = \(round.id) AND used = false RETURNING 1",
-                    logger: logger
-                ).collect().count
-                guard marked == 1 else {
-                    let known = try await connection.query(
-                        "SELECT 1 FROM invite WHERE tokenHash = \(tokenHash) AND roundId = \(round.id)",
-                        logger: logger
-                    ).collect().isEmpty == false
-                    throw known ? SurveyError.tokenUsed : SurveyError.tokenInvalid
-                }
-            } else if round.mode == .invite {
-                throw SurveyError.tokenRequired
-            }
-            let id = try await connection.query(
-                "INSERT INTO response (roundId, team, submittedOn) VALUES (\(round.id), \(response.team), \(day)) RETURNING id",
-                logger: logger
-            ).collect()[0].decode(Int64.self)
-            // Each kind of answer in one statement, whatever the number of questions.
-            if !response.texts.isEmpty {
-                try await connection.query(
-                    """
+        let texts = response.texts.sorted { $0.key < $1.key }
+        let numbers = response.numbers.sorted { $0.key < $1.key }
+        // One statement, so one round trip and its own transaction: the round is re-read and held (a close waits until
+        // this answer is stored), the token is marked used by a conditional UPDATE (of two nodes using one token at
+        // once, the second waits for the first and then finds it used), and the answer is stored only when both hold.
+        let row = try await self.database.withConnection { connection in
+            try await connection.query(
+                """
+                WITH round AS (SELECT status FROM surveyRound WHERE id = \(round.id) FOR SHARE),
+                marked AS (
+                    UPDATE invite SET used = true
+                    WHERE \(tokenHash)::text IS NOT NULL AND tokenHash = \(tokenHash) AND roundId = \(round.id) AND used = false
+                        AND (SELECT status FROM round) = 'open'
+                    RETURNING 1
+                ),
+                inserted AS (
+                    INSERT INTO response (roundId, team, submittedOn)
+                    SELECT \(round.id), \(response.team), \(day)
+                    WHERE (SELECT status FROM round) = 'open' AND (\(tokenHash)::text IS NULL OR EXISTS (SELECT 1 FROM marked))
+                    RETURNING id
+                ),
+                texts AS (
                     INSERT INTO answer (responseId, questionId, text)
-                    SELECT \(id), q, t FROM unnest(\(Array(response.texts.keys))::text[], \(Array(response.texts.values))::text[]) AS a(q, t)
-                    """,
-                    logger: logger
-                )
-            }
-            if !response.numbers.isEmpty {
-                try await connection.query(
-                    """
+                    SELECT inserted.id, a.q, a.t FROM inserted, unnest(\(texts.map(\.key))::text[], \(texts.map(\.value))::text[]) AS a(q, t)
+                ),
+                numbers AS (
                     INSERT INTO answer (responseId, questionId, value)
-                    SELECT \(id), q, v FROM unnest(\(Array(response.numbers.keys))::text[], \(Array(response.numbers.values))::bigint[]) AS a(q, v)
-                    """,
-                    logger: logger
+                    SELECT inserted.id, a.q, a.v FROM inserted, unnest(\(numbers.map(\.key))::text[], \(numbers.map(\.value))::bigint[]) AS a(q, v)
                 )
-            }
-            return id
+                SELECT (SELECT status FROM round), (SELECT id FROM inserted),
+                    \(tokenHash)::text IS NOT NULL AND EXISTS (SELECT 1 FROM invite WHERE tokenHash = \(tokenHash) AND roundId = \(round.id))
+                """,
+                logger: logger
+            ).collect().first
         }
+        guard let row else { throw SurveyError.roundNotOpened(round.month) }
+        let (status, id, known) = try row.decode((String?, Int64?, Bool).self)
+        guard let status else { throw SurveyError.roundNotOpened(round.month) }
+        guard status == SurveyRound.Status.open.rawValue else { throw SurveyError.roundClosed(round.month) }
+        guard let id else { throw known ? SurveyError.tokenUsed : SurveyError.tokenInvalid }
+        return id
     }
 
     public func responses(for month: Month) async throws -> [StoredResponse] {
