@@ -68,18 +68,7 @@ public struct PipelinePostgresRepository: PipelineRepository {
                     )
                 )
             }
-            var incidents: [IncidentEvent] = []
-            let incidentRows = try await connection.query(
-                "SELECT id, service, title, openedAt, resolvedAt, rootCauseSha FROM incident ORDER BY id COLLATE \"C\"", logger: logger
-            )
-            for try await (id, service, title, opened, resolved, cause) in incidentRows.decode((String, String, String?, Double, Double?, String?).self) {
-                incidents.append(
-                    IncidentEvent(
-                        id: id, service: service, title: title, openedAt: Date(timeIntervalSince1970: opened),
-                        resolvedAt: resolved.map(Date.init(timeIntervalSince1970:)), rootCauseSHA: cause
-                    )
-                )
-            }
+            let incidents = try await Self.incidents(connection, logger: logger)
             var histories: [HistoryEvent] = []
             let edgeRows = try await connection.query(
                 "SELECT service, head, contained FROM commitEdge ORDER BY service COLLATE \"C\", head COLLATE \"C\", contained COLLATE \"C\"", logger: logger
@@ -97,7 +86,24 @@ public struct PipelinePostgresRepository: PipelineRepository {
     }
 
     public func deliveryColumns() async throws -> DeliveryColumns {
-        DeliveryColumns(history: try await self.history())
+        try await PostgresColumnsLoader.load(self.database)
+    }
+
+    /// Every incident, in order of id compared as bytes.
+    static func incidents(_ connection: PostgresConnection, logger: Logger) async throws -> [IncidentEvent] {
+        var incidents: [IncidentEvent] = []
+        let rows = try await connection.query(
+            "SELECT id, service, title, openedAt, resolvedAt, rootCauseSha FROM incident ORDER BY id COLLATE \"C\"", logger: logger
+        )
+        for try await (id, service, title, opened, resolved, cause) in rows.decode((String, String, String?, Double, Double?, String?).self) {
+            incidents.append(
+                IncidentEvent(
+                    id: id, service: service, title: title, openedAt: Date(timeIntervalSince1970: opened),
+                    resolvedAt: resolved.map(Date.init(timeIntervalSince1970:)), rootCauseSHA: cause
+                )
+            )
+        }
+        return incidents
     }
 
     public func recordIgnored(source: String, kind: String, reason: String) async throws {
