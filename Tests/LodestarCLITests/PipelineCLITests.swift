@@ -151,3 +151,23 @@ struct SourceIngestCLITests {
         #expect(result.out.contains("1 saved deliveries were of events Lodestar does not use"))
     }
 }
+
+/// `lodestar team import`: Backstage catalog files into the service → team map.
+struct TeamImportCLITests {
+    @Test func importsAFolderOfCatalogFilesAndCountsWhatItSkipped() throws {
+        let cli = try CLI()
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures/backstage").standardized.path
+        let result = try cli.run(["team", "import", folder])
+        #expect(result.status == 0)
+        #expect(result.out.contains("Mapped 2 services to their teams from 2 files; skipped 1 Component without spec.owner, 1 kind: API."))
+        let list = try cli.run(["team", "list", "--format", "csv"])
+        #expect(list.out.contains("artist-web,artist-relations-team"))
+        #expect(list.out.contains("payments,payments-team"))
+    }
+
+    @Test func aMissingPathIsNamed() throws {
+        let result = try CLI().run(["team", "import", "no-such-folder"])
+        #expect(result.status != 0)
+        #expect(result.err.contains("no-such-folder: no such file or folder"))
+    }
+}

@@ -32,14 +32,14 @@ extension SurveyDefinition {
 }
 
 extension YamlError {
-    fileprivate var line: Int {
+    var line: Int {
         switch self {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
         default: 0
         }
     }
 
-    fileprivate var problem: String {
+    var problem: String {
         switch self {
         case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): problem
         case .duplicatedKeysInMapping(let duplicates, _): "duplicated keys \(duplicates.joined(separator: ", "))"

@@ -7,7 +7,7 @@ import LodestarStore
 struct Team: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Say which team owns each service, for metrics by team.",
-        subcommands: [Map.self, List.self]
+        subcommands: [Map.self, List.self, Import.self]
     )
 
     struct Map: AsyncParsableCommand {
@@ -52,6 +52,60 @@ struct Team: AsyncParsableCommand {
             }
             let rows = teams.sorted { $0.key < $1.key }.map { [$0.key, $0.value] }
             print(TextTable(columns: ["service", "team"], rows: rows).rendered(as: self.format), terminator: "")
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read service owners from Backstage catalog files (catalog-info.yaml), or every .yaml file in a folder.",
+            discussion: """
+                Each `kind: Component` maps its service (the repository of its github.com/project-slug annotation, else \
+                its metadata.name) to its spec.owner (group:default/payments is payments). Other kinds, and components \
+                without an owner, are skipped and counted. A file that is not valid YAML stops the import, naming \
+                file:line, before anything is stored.
+                """
+        )
+
+        @OptionGroup var database: DatabaseOptions
+
+        @Argument(help: "catalog-info.yaml files, or folders to search for .yaml and .yml files.")
+        var paths: [String]
+
+        func validate() throws {
+            guard !self.paths.isEmpty else { throw ValidationError("name at least one catalog file or folder") }
+        }
+
+        func run() async throws {
+            var catalog = BackstageCatalog()
+            var files = 0
+            for path in self.paths {
+                for file in try Self.files(at: path) {
+                    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw CLIError("\(file): cannot read the file as UTF-8") }
+                    do {
+                        try catalog.read(yaml: text, file: file)
+                    } catch {
+                        throw CLIError(error.description)
+                    }
+                    files += 1
+                }
+            }
+            let owners = catalog.owners
+            try await self.database.withServices { services in
+                for (service, team) in owners {
+                    try await services.storage.pipeline.mapTeam(service: service, team: team, actor: Actor.cli)
+                }
+            }
+            let skipped = catalog.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            print("Mapped \(owners.count) services to their teams from \(files) files" + (skipped.isEmpty ? "." : "; skipped \(skipped)."))
+        }
+
+        /// The file itself, or the .yaml and .yml files under a folder, in order of path.
+        static func files(at path: String) throws -> [String] {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw CLIError("\(path): no such file or folder") }
+            guard isFolder.boolValue else { return [path] }
+            let found = FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []
+            return found.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { (path as NSString).appendingPathComponent($0) }
         }
     }
 }
