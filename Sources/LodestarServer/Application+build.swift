@@ -57,7 +57,7 @@ public func buildRouter(_ arguments: some AppArguments, services: Services) asyn
         .addRoutes(to: router.group("api/v1"))
     ReportsController(
         reports: services.reports, folder: URL(fileURLWithPath: arguments.reportsPath, isDirectory: true), policy: try arguments.anonymityPolicy,
-        rework: settings.rework, templates: templates
+        rework: settings.rework, templates: templates, access: AdminAccess(adminToken: arguments.adminToken)
     ).addRoutes(to: router.group("reports"))
     return router
 }

@@ -50,11 +50,21 @@ struct ReportsRouteTests {
         let app = try await Self.app(publish: false)
         try await app.test { client async throws in
             #expect(try await client.execute(uri: "/reports/2026-11/", method: .get).status == .notFound)
-            let live = try await client.execute(uri: "/reports/2026-11/?live=1", method: .get)
+            let live = try await client.execute(uri: "/reports/2026-11/?live=1", method: .get, headers: [.authorization: "Bearer admin-token"])
             #expect(live.status == .ok)
             #expect(String(buffer: live.body).contains("6 responses"))
         }
         #expect(!FileManager.default.fileExists(atPath: app.arguments.reportsPath + "/2026-11"))
+    }
+
+    @Test func aLiveReportNeedsTheAdminToken() async throws {
+        let app = try await Self.app(publish: false)
+        try await app.test { client async throws in
+            #expect(try await client.execute(uri: "/reports/2026-11/?live=1", method: .get).status == .unauthorized)
+            let wrong = try await client.execute(uri: "/reports/2026-11/?live=1", method: .get, headers: [.authorization: "Bearer guess"])
+            #expect(wrong.status == .forbidden)
+            #expect(!String(buffer: wrong.body).contains("6 responses"))
+        }
     }
 
     @Test func refusesABadMonthAnUnknownFileAndAFutureMonth() async throws {
@@ -63,7 +73,7 @@ struct ReportsRouteTests {
             #expect(try await client.execute(uri: "/reports/2026-13/", method: .get).status == .badRequest)
             #expect(try await client.execute(uri: "/reports/..%2F..%2Fetc/", method: .get).status == .badRequest)
             #expect(try await client.execute(uri: "/reports/2026-11/secrets.txt", method: .get).status == .notFound)
-            #expect(try await client.execute(uri: "/reports/2999-01/?live=1", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/reports/2999-01/?live=1", method: .get, headers: [.authorization: "Bearer admin-token"]).status == .notFound)
         }
     }
 }

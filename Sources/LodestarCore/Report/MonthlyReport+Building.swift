@@ -60,7 +60,9 @@ extension MonthlyReport {
         self.roadmap = RoadmapSection(
             // A month under k shows no theme or score of its own: its epics stay in `epics list` for the lead.
             epics: developers.withheld ? [] : inputs.epics.epics,
-            youSaidWeDid: inputs.outcomes.map { Outcome($0, tiles: delivery.tiles, months: months, month: inputs.month) }
+            // An earlier epic's title was built from its own month's answers, so it shows only when that month had k.
+            youSaidWeDid: inputs.outcomes.filter { outcome in inputs.policy.allows(inputs.rounds.first { $0.month == outcome.month }?.responses ?? 0) }
+                .map { Outcome($0, tiles: delivery.tiles, months: months, month: inputs.month) }
         )
         self.method = MethodSection(inputs)
         // A month with answers, or with any delivery (a deployment, an incident, a change shipped) has data.

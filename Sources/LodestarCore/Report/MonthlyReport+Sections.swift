@@ -23,9 +23,10 @@ extension MonthlyReport.DevelopersSection {
                 means: means, change: Self.relativeChange(means.dropLast().last ?? nil, means.last ?? nil)
             )
         }
-        self.best = self.withheld ? [] : Array(inputs.best.prefix(5))
-        self.worst = self.withheld ? [] : Array(inputs.worst.prefix(5))
-        self.change = self.withheld ? [] : Array(inputs.change.prefix(5))
+        // A theme's label is made of its answers' words, so a theme fewer than k people raised is not listed.
+        self.best = self.withheld ? [] : Array(inputs.best.filter { inputs.policy.allows($0.respondents) }.prefix(5))
+        self.worst = self.withheld ? [] : Array(inputs.worst.filter { inputs.policy.allows($0.respondents) }.prefix(5))
+        self.change = self.withheld ? [] : Array(inputs.change.filter { inputs.policy.allows($0.respondents) }.prefix(5))
     }
 
     static func participation(_ round: RoundSummary) -> Double? {

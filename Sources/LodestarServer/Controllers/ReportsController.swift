@@ -4,14 +4,16 @@ import LodestarCore
 import LodestarReport
 import LodestarStore
 
-/// `/reports/`: the published reports, an index of them, and `?live=1` to see a month's report from the data as
-/// it is now without publishing it.
+/// `/reports/`: the published reports, an index of them, and `?live=1` for the lead to see a month's report from the
+/// data as it is now without publishing it (the admin token, or loopback when none is set, as for `/metrics`).
 struct ReportsController: Sendable {
     let reports: ReportService
     let folder: URL
     let policy: AnonymityPolicy
     let rework: ReworkRule
     let templates: Templates
+    /// Who may see a report computed live: it recomputes the whole month, and shows what is not published yet.
+    let access: AdminAccess
     /// The clock, for refusing months that have not started.
     var now: @Sendable () -> Date = Date.init
 
@@ -40,6 +42,7 @@ struct ReportsController: Sendable {
     @Sendable func report(request: Request, context: AppRequestContext) async throws -> Response {
         let month = try self.month(context)
         if request.uri.queryParameters.get("live") == "1" {
+            try self.access.check(request, context: context)
             guard month <= Month(containing: self.now()) else {
                 return self.notFound("\(month) has not started yet, so there is nothing to report.")
             }
@@ -68,7 +71,7 @@ struct ReportsController: Sendable {
     private func published(_ month: Month, _ format: ReportFormat) throws -> Response {
         let path = self.folder.appendingPathComponent(month.description).appendingPathComponent(format.fileName)
         guard let data = FileManager.default.contents(atPath: path.path) else {
-            return self.notFound("The \(month) report has not been published: run `lodestar report publish --month \(month)`, or see it live at /reports/\(month)/?live=1.")
+            return self.notFound("The \(month) report has not been published: run `lodestar report publish --month \(month)`, or (as the lead) see it live at /reports/\(month)/?live=1.")
         }
         let type = switch format {
         case .html: "text/html; charset=utf-8"
