@@ -55,6 +55,7 @@ public func buildRouter(_ arguments: some AppArguments, services: Services) asyn
     PipelineController(pipeline: pipeline, settings: settings, metrics: metrics).addRoutes(to: router.group("api/v1"))
     EpicsController(epics: services.epics, adminToken: arguments.adminToken, policy: try arguments.anonymityPolicy)
         .addRoutes(to: router.group("api/v1"))
+    AuditController(admin: services.storage.admin, access: AdminAccess(adminToken: arguments.adminToken)).addRoutes(to: router.group("api/v1"))
     ReportsController(
         reports: services.reports, folder: URL(fileURLWithPath: arguments.reportsPath, isDirectory: true), policy: try arguments.anonymityPolicy,
         rework: settings.rework, templates: templates, access: AdminAccess(adminToken: arguments.adminToken)

@@ -9,7 +9,7 @@ struct Lodestar: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Serve.self, Demo.self, Survey.self, Ingest.self, Metrics.self, Deployments.self, Team.self, ThemesCommand.self, Epics.self, Report.self,
-            DB.self, Bench.self,
+            Audit.self, DB.self, Bench.self,
         ]
     )
 }

@@ -180,3 +180,20 @@ struct CLITests {
         #expect(result.err.contains("no Lodestar resources in /nowhere"))
     }
 }
+
+/// `lodestar audit list`.
+struct AuditCLITests {
+    @Test func listsAdminActionsNewestFirstAndFilters() throws {
+        let cli = try CLI()
+        try cli.run(["survey", "open", "--month", "2026-11"])
+        try cli.run(["survey", "close", "--month", "2026-11"])
+        let all = try cli.run(["audit", "list", "--format", "csv"])
+        #expect(all.status == 0)
+        let lines = all.out.split(whereSeparator: \.isNewline)
+        #expect(lines.first == "at,actor,action,detail")
+        #expect(lines.dropFirst().first?.contains("round.close") == true)
+        let opened = try cli.run(["audit", "list", "--action", "round.open", "--format", "json"])
+        #expect(opened.out.contains("round.open") && !opened.out.contains("round.close"))
+        #expect(try cli.run(["audit", "list", "--month", "2026-13"]).status != 0)
+    }
+}

@@ -41,3 +41,23 @@ public struct StoredCounts: Sendable, Equatable {
         self.events = events
     }
 }
+
+/// Which audit entries to show: by action (`epic.update`, or a prefix such as `epic.`) and by the month they were
+/// made in; newest first.
+public struct AuditQuery: Sendable, Equatable {
+    public var action: String?
+    public var month: Month?
+
+    public init(action: String? = nil, month: Month? = nil) {
+        self.action = action
+        self.month = month
+    }
+
+    /// The entries that match, newest first.
+    public func filter(_ entries: [AuditEntry]) -> [AuditEntry] {
+        entries.filter { entry in
+            (self.action.map { entry.action == $0 || ($0.hasSuffix(".") && entry.action.hasPrefix($0)) } ?? true)
+                && (self.month.map { Month(containing: entry.at) == $0 } ?? true)
+        }.reversed()
+    }
+}
