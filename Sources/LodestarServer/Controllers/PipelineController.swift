@@ -84,10 +84,11 @@ struct PipelineController: Sendable {
             query.benchmarks = benchmarks
         }
         let columns = try await self.pipeline.deliveryColumns()
-        do {
-            return try query.report(columns: columns)
-        } catch {
-            throw APIError(.badRequest, error.message, field: error.field)
+        let finalQuery = query
+        let report = await HeavyWork.run { Result { () throws(FieldError) in try finalQuery.report(columns: columns) } }
+        switch report {
+        case .success(let report): return report
+        case .failure(let error): throw APIError(.badRequest, error.message, field: error.field)
         }
     }
 
@@ -97,16 +98,14 @@ struct PipelineController: Sendable {
         func text(_ name: String) -> String? { parameters.get(name).map { String($0) } }
         let query = DeploymentsQuery(service: text("service"), from: text("from"), to: text("to"), rework: self.settings.rework)
         let columns = try await self.pipeline.deliveryColumns()
-        let listing: DeploymentListing
-        do {
-            listing = try query.listing(columns: columns)
-        } catch {
-            throw APIError(.badRequest, error.message, field: error.field)
+        let rendered = await HeavyWork.run { Result { () throws -> String in try query.listing(columns: columns).rendered(as: .json) } }
+        let body: Data
+        switch rendered {
+        case .success(let text): body = Data(text.utf8)
+        case .failure(let error as FieldError): throw APIError(.badRequest, error.message, field: error.field)
+        case .failure(let error): throw error
         }
-        return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: Data(try listing.rendered(as: .json).utf8)))
-        )
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
 

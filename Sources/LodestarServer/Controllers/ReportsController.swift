@@ -47,7 +47,7 @@ struct ReportsController: Sendable {
                 return self.notFound("\(month) has not started yet, so there is nothing to report.")
             }
             let report = try await self.reports.monthlyReport(month: month, policy: self.policy, rework: self.rework)
-            return Self.response(Data(report.html().utf8), type: "text/html; charset=utf-8")
+            return Self.response(await HeavyWork.run { Data(report.html().utf8) }, type: "text/html; charset=utf-8")
         }
         return try self.published(month, .html)
     }
