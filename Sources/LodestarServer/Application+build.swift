@@ -43,6 +43,8 @@ public func buildRouter(_ arguments: some AppArguments, services: Services) asyn
     router.add(middleware: RequestLoggingMiddleware())
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: StorageUnavailableMiddleware())
+    let routeMethods = RouteMethods()
+    router.add(middleware: MethodNotAllowedMiddleware(routes: routeMethods))
     PrometheusController(metrics: metrics, access: AdminAccess(adminToken: arguments.adminToken)).addRoutes(to: router.group())
     HomeController(service: service, storage: services.storage, templates: templates).addRoutes(to: router.group())
     try OpenAPIController.load(from: resources).addRoutes(to: router.group())
@@ -60,5 +62,6 @@ public func buildRouter(_ arguments: some AppArguments, services: Services) asyn
         reports: services.reports, folder: URL(fileURLWithPath: arguments.reportsPath, isDirectory: true), policy: try arguments.anonymityPolicy,
         rework: settings.rework, templates: templates, access: AdminAccess(adminToken: arguments.adminToken)
     ).addRoutes(to: router.group("reports"))
+    routeMethods.set(router.routes.map { ($0.path.description, $0.method) })
     return router
 }

@@ -104,3 +104,25 @@ struct OpenAPIRouteTests {
         }
     }
 }
+
+/// A path the server has, asked with a method it does not take.
+struct MethodNotAllowedTests {
+    @Test func answers405WithTheAllowedMethods() async throws {
+        let app = try await TestApp()
+        try await app.test { client async throws in
+            let response = try await client.execute(uri: "/api/v1/epics", method: .delete)
+            #expect(response.status == .methodNotAllowed)
+            #expect(response.headers[.allow] == "GET")
+            let patch = try await client.execute(uri: "/api/v1/epics/12", method: .get)
+            #expect(patch.status == .methodNotAllowed)
+            #expect(patch.headers[.allow] == "PATCH")
+        }
+    }
+
+    @Test func aPathNoRouteHasIsStill404() async throws {
+        let app = try await TestApp()
+        try await app.test { client async throws in
+            #expect(try await client.execute(uri: "/api/v1/nothing-here", method: .delete).status == .notFound)
+        }
+    }
+}
