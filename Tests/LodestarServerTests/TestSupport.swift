@@ -15,7 +15,7 @@ struct TestArguments: AppArguments {
     var resourcesPath: String? = nil
     var pipelineSettings = PipelineSettings(
         githubSecret: "s3cret", gitlabToken: "gl-token", ingestToken: "ingest-token", bodyLimit: 64 * 1024, sourceSecrets: [
-            "pagerduty": "pd-secret", "opsgenie": "og-secret", "servicenow": "sn-secret",
+            "pagerduty": "pd-secret", "opsgenie": "og-secret", "servicenow": "sn-secret", "jenkins": "jk-secret",
         ]
     )
     var adminToken: String? = "admin-token"
