@@ -13,7 +13,8 @@ public struct PipelineSettings: Sendable {
     public var ingestToken: String?
     /// Largest pipeline body; LODESTAR_MAX_EVENT_BODY in bytes, default 5 MiB.
     public var bodyLimit: Int
-    /// LODESTAR_DEPLOY_WORKFLOW, LODESTAR_INCIDENT_LABEL, LODESTAR_ROOT_CAUSE_PATTERN and LODESTAR_DEVLAKE_PROJECTS.
+    /// LODESTAR_DEPLOY_WORKFLOW, LODESTAR_INCIDENT_LABEL, LODESTAR_ROOT_CAUSE_PATTERN, LODESTAR_DEVLAKE_PROJECTS,
+    /// LODESTAR_SERVICE_MAP and LODESTAR_OPSGENIE_TAGS.
     public var webhooks: WebhookOptions
     /// LODESTAR_REWORK_HOURS: when a deployment that recovered a failed one counts as rework.
     public var rework: ReworkRule
@@ -53,9 +54,11 @@ public struct PipelineSettings: Sendable {
                 incidentLabel: value("LODESTAR_INCIDENT_LABEL") ?? defaults.incidentLabel,
                 rootCausePattern: value("LODESTAR_ROOT_CAUSE_PATTERN") ?? defaults.rootCausePattern,
                 devLakeProjects: try value("LODESTAR_DEVLAKE_PROJECTS").map { text throws(FieldError) in try WebhookOptions.devLakeProjects(parsing: text) } ?? [:],
-                serviceMap: try value("LODESTAR_SERVICE_MAP").map { text throws(FieldError) in try WebhookOptions.serviceMap(parsing: text) } ?? [:]
+                serviceMap: try value("LODESTAR_SERVICE_MAP").map { text throws(FieldError) in try WebhookOptions.serviceMap(parsing: text) } ?? [:],
+                opsgenieTags: value("LODESTAR_OPSGENIE_TAGS").map(WebhookOptions.tags(parsing:)) ?? []
             ),
-            rework: try ReworkRule(environment: environment)
+            rework: try ReworkRule(environment: environment),
+            sourceSecrets: Dictionary(uniqueKeysWithValues: WebhookSources.all.compactMap { source in value(source.secretSetting).map { (source.name, $0) } })
         )
     }
 }

@@ -13,17 +13,21 @@ public struct WebhookOptions: Sendable, Equatable {
     /// A sender's service (by name or id) → the Lodestar service it stands for, for senders whose services are named
     /// apart from the repositories (PagerDuty's "API Service"). `LODESTAR_SERVICE_MAP`.
     public var serviceMap: [String: String]
+    /// Opsgenie alerts count as incidents only when they carry one of these tags (any case); empty, every alert
+    /// counts. `LODESTAR_OPSGENIE_TAGS`.
+    public var opsgenieTags: Set<String>
 
     public init(
         deployWorkflowPattern: String = "deploy", incidentLabel: String = "incident",
         rootCausePattern: String = #"root[ -]?cause:\s*([0-9a-f]{7,40})"#, devLakeProjects: [String: String] = [:],
-        serviceMap: [String: String] = [:]
+        serviceMap: [String: String] = [:], opsgenieTags: Set<String> = []
     ) {
         self.deployWorkflowPattern = deployWorkflowPattern
         self.incidentLabel = incidentLabel
         self.rootCausePattern = rootCausePattern
         self.devLakeProjects = devLakeProjects
         self.serviceMap = serviceMap
+        self.opsgenieTags = Set(opsgenieTags.map { $0.lowercased() })
     }
 
     /// The Lodestar service a sender's service stands for: mapped by its name, else by its id, else its name.
@@ -44,6 +48,11 @@ public struct WebhookOptions: Sendable, Equatable {
     /// Reads `LODESTAR_SERVICE_MAP`: `API Service=api,PF9KMXH=payments`, a sender's service name or id = service.
     public static func serviceMap(parsing text: String) throws(FieldError) -> [String: String] {
         try Self.pairs(text, setting: "LODESTAR_SERVICE_MAP", shape: "sender's service=service (as in API Service=api,PF9KMXH=payments)")
+    }
+
+    /// Reads `LODESTAR_OPSGENIE_TAGS`: `production,sev1`, comma-separated tags, blanks dropped.
+    public static func tags(parsing text: String) -> Set<String> {
+        Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
     }
 
     /// Comma-separated `key=value` pairs; an entry of another shape is an error naming the setting.

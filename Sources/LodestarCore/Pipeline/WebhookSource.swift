@@ -73,7 +73,7 @@ extension WebhookSource {
 
 /// Every source served under `/webhooks/<name>` through `WebhookSource`.
 public enum WebhookSources {
-    public static let all: [any WebhookSource.Type] = [PagerDutyWebhook.self]
+    public static let all: [any WebhookSource.Type] = [PagerDutyWebhook.self, OpsgenieWebhook.self, ServiceNowWebhook.self, JenkinsWebhook.self]
 
     public static func named(_ name: String) -> (any WebhookSource.Type)? {
         Self.all.first { $0.name == name }
