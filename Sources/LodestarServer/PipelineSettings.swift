@@ -55,7 +55,8 @@ public struct PipelineSettings: Sendable {
                 devLakeProjects: try value("LODESTAR_DEVLAKE_PROJECTS").map { text throws(FieldError) in try WebhookOptions.devLakeProjects(parsing: text) } ?? [:],
                 serviceMap: try value("LODESTAR_SERVICE_MAP").map { text throws(FieldError) in try WebhookOptions.serviceMap(parsing: text) } ?? [:]
             ),
-            rework: try ReworkRule(environment: environment)
+            rework: try ReworkRule(environment: environment),
+            sourceSecrets: Dictionary(uniqueKeysWithValues: WebhookSources.all.compactMap { source in value(source.secretSetting).map { (source.name, $0) } })
         )
     }
 }

@@ -14,7 +14,9 @@ struct TestArguments: AppArguments {
     var rateLimitPerMinute = 0
     var resourcesPath: String? = nil
     var pipelineSettings = PipelineSettings(
-        githubSecret: "s3cret", gitlabToken: "gl-token", ingestToken: "ingest-token", bodyLimit: 64 * 1024, sourceSecrets: ["pagerduty": "pd-secret"]
+        githubSecret: "s3cret", gitlabToken: "gl-token", ingestToken: "ingest-token", bodyLimit: 64 * 1024, sourceSecrets: [
+            "pagerduty": "pd-secret", "circleci": "cci-secret", "bitbucket": "bb-secret", "argocd": "argo-token", "tekton": "tekton-token",
+        ]
     )
     var adminToken: String? = "admin-token"
     var reportsPath = FileManager.default.temporaryDirectory.appendingPathComponent("lodestar-reports-\(UUID().uuidString)").path
