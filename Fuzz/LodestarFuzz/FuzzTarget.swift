@@ -9,8 +9,8 @@ import LodestarCore
 /// written: a webhook may carry a commit id the generic format would refuse, which is not a crash.)
 enum FuzzTarget: String, CaseIterable {
     /// GitHub, GitLab, DevLake and every `WebhookSources` source. The input's first line says which:
-    /// `github <X-GitHub-Event>`, `gitlab <X-Gitlab-Event>`, `devlake <path>` or a source's name (`pagerduty`);
-    /// the rest is the body.
+    /// `github <X-GitHub-Event>`, `gitlab <X-Gitlab-Event>`, `devlake <path>` or a source's name and the headers it
+    /// reads as `name=value` words (`pagerduty`, `bitbucket X-Event-Key=repo:push`); the rest is the body.
     case webhooks
     /// `POST /api/v1/events` bodies (array, NDJSON or one object), `lodestar ingest --format ndjson` lines, and the
     /// JSON bodies the responses and epics APIs read with `FlatJSON.parseValue`.
@@ -56,7 +56,12 @@ enum FuzzTarget: String, CaseIterable {
             case "gitlab": return try GitLabWebhook.outcome(event: argument, body: body, options: options)
             case let name where WebhookSources.named(name) != nil:
                 let source = WebhookSources.named(name)!
-                let delivery = WebhookDelivery(headers: [:], body: body)
+                let headers = argument.split(separator: " ").compactMap { word -> (String, String)? in
+                    let parts = word.split(separator: "=", maxSplits: 1)
+                    return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+                }
+                let delivery = WebhookDelivery(headers: Dictionary(headers, uniquingKeysWith: { _, last in last }), body: body)
+                _ = source.deliveryId(of: delivery)
                 _ = source.kind(of: delivery)
                 return try source.outcome(of: delivery, options: options)
             default:

@@ -150,6 +150,22 @@ struct SourceIngestCLITests {
         #expect(result.out.contains("Imported 2 records"))
         #expect(result.out.contains("1 saved deliveries were of events Lodestar does not use"))
     }
+
+    /// Bitbucket names its event only in a header, which a saved delivery keeps.
+    @Test func backfillsSavedBitbucketDeliveriesByTheirEventHeader() throws {
+        let cli = try CLI()
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures/webhooks/bitbucket")
+        var lines: [String] = []
+        for (name, event) in [("repo-push", "repo:push"), ("pullrequest-fulfilled", "pullrequest:created")] {
+            let payload = try String(contentsOf: fixtures.appendingPathComponent("\(name).json"), encoding: .utf8)
+            lines.append(#"{"headers": {"X-Event-Key": "\#(event)"}, "payload": "# + payload.replacingOccurrences(of: "\n", with: " ") + "}")
+        }
+        let file = cli.folder.appendingPathComponent("bitbucket.ndjson")
+        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let result = try cli.run(["ingest", "--format", "bitbucket", file.path])
+        #expect(result.status == 0)
+        #expect(result.out.contains("1 saved deliveries were of events Lodestar does not use"))
+    }
 }
 
 /// `lodestar team import`: Backstage catalog files into the service → team map.

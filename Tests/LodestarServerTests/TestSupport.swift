@@ -16,6 +16,7 @@ struct TestArguments: AppArguments {
     var pipelineSettings = PipelineSettings(
         githubSecret: "s3cret", gitlabToken: "gl-token", ingestToken: "ingest-token", bodyLimit: 64 * 1024, sourceSecrets: [
             "pagerduty": "pd-secret", "opsgenie": "og-secret", "servicenow": "sn-secret", "jenkins": "jk-secret",
+            "circleci": "cci-secret", "bitbucket": "bb-secret", "argocd": "argo-token", "tekton": "tekton-token",
         ]
     )
     var adminToken: String? = "admin-token"

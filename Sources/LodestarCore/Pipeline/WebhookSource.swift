@@ -55,6 +55,9 @@ public protocol WebhookSource: Sendable {
     static var authentication: WebhookAuthentication { get }
     /// The header naming a delivery, the same on a redelivery; nil when the sender sends none.
     static var deliveryHeader: String? { get }
+    /// The delivery's id as stored for redelivery checks, `<name>:<sender's id>`, or nil when it has none. By default
+    /// the `deliveryHeader`'s value; a sender that names its deliveries in the body (CircleCI's `id`) reads it there.
+    static func deliveryId(of delivery: WebhookDelivery) -> String?
     /// The kind of event a delivery is, for counting the ones Lodestar ignores.
     static func kind(of delivery: WebhookDelivery) -> String
     /// What the delivery amounts to; a payload that cannot be read is a `WebhookError` naming the field.
@@ -65,15 +68,23 @@ extension WebhookSource {
     /// The setting that holds this source's secret.
     public static var secretSetting: String { "LODESTAR_\(Self.name.uppercased())_SECRET" }
 
-    /// The delivery's id as stored for redelivery checks: the source's name and the sender's id.
+    /// The delivery's id as stored for redelivery checks: the source's name and the `deliveryHeader`'s value.
     public static func deliveryId(of delivery: WebhookDelivery) -> String? {
-        Self.deliveryHeader.flatMap { delivery.header($0) }.flatMap { $0.isEmpty ? nil : "\(Self.name):\($0)" }
+        Self.deliveryId(named: Self.deliveryHeader.flatMap { delivery.header($0) })
+    }
+
+    /// `<name>:<id>`, or nil for a missing or empty id.
+    public static func deliveryId(named id: String?) -> String? {
+        id.flatMap { $0.isEmpty ? nil : "\(Self.name):\($0)" }
     }
 }
 
 /// Every source served under `/webhooks/<name>` through `WebhookSource`.
 public enum WebhookSources {
-    public static let all: [any WebhookSource.Type] = [PagerDutyWebhook.self, OpsgenieWebhook.self, ServiceNowWebhook.self, JenkinsWebhook.self]
+    public static let all: [any WebhookSource.Type] = [
+        PagerDutyWebhook.self, OpsgenieWebhook.self, ServiceNowWebhook.self, JenkinsWebhook.self, CircleCIWebhook.self, BitbucketWebhook.self,
+        ArgoCDWebhook.self, TektonWebhook.self,
+    ]
 
     public static func named(_ name: String) -> (any WebhookSource.Type)? {
         Self.all.first { $0.name == name }
