@@ -29,9 +29,9 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
             )
         case .postgres:
             try await TestServer.withFreshDatabase { url in
-                let node = try await LodestarPostgres.PostgresDatabase.connect(url: url, logger: TestServer.logger)
+                let node = try await LodestarPostgres.PostgresDatabase.connect(url: url, logger: TestServer.logger, leaseTimeout: TestServer.leaseTimeout)
                 // A second pool on the same database stands for a second server process.
-                let peer = try await LodestarPostgres.PostgresDatabase.connect(url: url, logger: TestServer.logger)
+                let peer = try await LodestarPostgres.PostgresDatabase.connect(url: url, logger: TestServer.logger, leaseTimeout: TestServer.leaseTimeout)
                 do {
                     try await body(
                         TestStore(
@@ -73,6 +73,10 @@ enum TestServer {
                 + "`export LODESTAR_TEST_POSTGRES_URL=$(scripts/postgres.sh start)` and run the tests again"
         }
     }
+
+    /// How long a test's request waits for a connection: a whole suite starting at once on two busy cores can keep a
+    /// connection waiting longer than a server's 10 s, which is not what these tests are about.
+    static let leaseTimeout: Duration = .seconds(90)
 
     /// Warnings and errors only: a connect and a migration per test would drown the test output.
     static let logger: Logger = {

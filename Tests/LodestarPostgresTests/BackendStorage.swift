@@ -11,7 +11,7 @@ extension Backend {
             try await body(try SQLiteStorage.inMemory())
         case .postgres:
             try await TestServer.withFreshDatabase { url in
-                let storage = PostgresStorage(try await PostgresDatabase.connect(url: url, logger: TestServer.logger))
+                let storage = PostgresStorage(try await PostgresDatabase.connect(url: url, logger: TestServer.logger, leaseTimeout: TestServer.leaseTimeout))
                 do {
                     try await body(storage)
                 } catch {

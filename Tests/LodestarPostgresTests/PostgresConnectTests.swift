@@ -7,7 +7,7 @@ struct PostgresConnectTests {
     /// The error `connect` threw, or a failure when it connected.
     func connectError(_ url: String) async throws -> PostgresStoreError {
         do {
-            let database = try await LodestarPostgres.PostgresDatabase.connect(url: url, logger: TestServer.logger)
+            let database = try await LodestarPostgres.PostgresDatabase.connect(url: url, logger: TestServer.logger, leaseTimeout: TestServer.leaseTimeout)
             await database.close()
         } catch let error as PostgresStoreError {
             return error
@@ -56,7 +56,7 @@ struct PostgresConnectTests {
     @Test func refusesASchemaNewerThanThisBinary() async throws {
         try await TestServer.withFreshDatabase { text async throws in
             let url = try PostgresURL.parse(text)
-            await (try await LodestarPostgres.PostgresDatabase.connect(url: text, logger: TestServer.logger)).close()
+            await (try await LodestarPostgres.PostgresDatabase.connect(url: text, logger: TestServer.logger, leaseTimeout: TestServer.leaseTimeout)).close()
             try await TestServer.execute("INSERT INTO lodestar_schema (version, name) VALUES (99, 'from the future')", database: url.database)
             let error = try await self.connectError(text)
             #expect(error == .schemaTooNew(host: url.hostAndPort, database: url.database, found: 99, supported: 7))
@@ -67,8 +67,8 @@ struct PostgresConnectTests {
     @Test func migratesOnceWhenTwoNodesConnectAtOnce() async throws {
         try await TestServer.withFreshDatabase { text async throws in
             let url = try PostgresURL.parse(text)
-            async let first = LodestarPostgres.PostgresDatabase.connect(url: text, logger: TestServer.logger)
-            async let second = LodestarPostgres.PostgresDatabase.connect(url: text, logger: TestServer.logger)
+            async let first = LodestarPostgres.PostgresDatabase.connect(url: text, logger: TestServer.logger, leaseTimeout: TestServer.leaseTimeout)
+            async let second = LodestarPostgres.PostgresDatabase.connect(url: text, logger: TestServer.logger, leaseTimeout: TestServer.leaseTimeout)
             let nodes = try await [first, second]
             for node in nodes { await node.close() }
             #expect(try await TestServer.integers("SELECT version FROM lodestar_schema", database: url.database) == [7])
@@ -78,15 +78,15 @@ struct PostgresConnectTests {
     @Test func reconnectsToAMigratedDatabaseWithoutChangingIt() async throws {
         try await TestServer.withFreshDatabase { text async throws in
             let url = try PostgresURL.parse(text)
-            await (try await LodestarPostgres.PostgresDatabase.connect(url: text, logger: TestServer.logger)).close()
-            await (try await LodestarPostgres.PostgresDatabase.connect(url: text, logger: TestServer.logger)).close()
+            await (try await LodestarPostgres.PostgresDatabase.connect(url: text, logger: TestServer.logger, leaseTimeout: TestServer.leaseTimeout)).close()
+            await (try await LodestarPostgres.PostgresDatabase.connect(url: text, logger: TestServer.logger, leaseTimeout: TestServer.leaseTimeout)).close()
             #expect(try await TestServer.integers("SELECT version FROM lodestar_schema", database: url.database) == [7])
         }
     }
 
     @Test func failsRequestsAsUnavailableOnceClosed() async throws {
         try await TestServer.withFreshDatabase { text async throws in
-            let database = try await LodestarPostgres.PostgresDatabase.connect(url: text, logger: TestServer.logger)
+            let database = try await LodestarPostgres.PostgresDatabase.connect(url: text, logger: TestServer.logger, leaseTimeout: TestServer.leaseTimeout)
             await database.close()
             await #expect(throws: PostgresStoreError.self) { try await AdminPostgresRepository(database: database).hasRounds() }
         }
