@@ -39,7 +39,8 @@ with open(path, "w") as out:
             "sender": {"login": "deploy-bot", "id": 1},
         }, separators=(",", ":"))
         signature = "sha256=" + hmac.new(secret, body.encode(), hashlib.sha256).hexdigest()
-        out.write('r[#r+1]={delivery="d-%d",signature="%s",body=%s}\n' % (n, signature, lua(body)))
+        headers = '{["X-GitHub-Event"]="deployment_status",["X-GitHub-Delivery"]="d-%d",["X-Hub-Signature-256"]="%s"}' % (n, signature)
+        out.write('r[#r+1]={path="/webhooks/github",headers=%s,body=%s}\n' % (headers, lua(body)))
     out.write("end)()\nreturn r\n")
 PY
 
@@ -48,7 +49,7 @@ LODESTAR_GITHUB_SECRET=$secret "$bin" serve --db "$db" --port "$port" --log-leve
 server=$!
 wait_for_server "$port"
 
-line=$(BENCH_REQUESTS="$work/requests.lua" wrk -t2 -c32 -d"${duration}s" --latency -s scripts/wrk/webhooks.lua "http://127.0.0.1:$port" | grep '^RESULT')
+line=$(BENCH_REQUESTS="$work/requests.lua" wrk -t2 -c32 -d"${duration}s" --latency -s scripts/wrk/sources.lua "http://127.0.0.1:$port" | grep '^RESULT')
 rows=$(sqlite3 "$db" "SELECT count(*) FROM deployment")
 ok=$(sed -E 's/.* ok=([0-9]+).*/\1/' <<<"$line")
 seconds=$(sed -E 's/.* seconds=([0-9.]+).*/\1/' <<<"$line")
