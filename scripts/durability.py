@@ -62,15 +62,15 @@ def api_body(marker_text):
     })
 
 
-def github_request(number):
-    """A signed `deployment_status` delivery that stores deployment `github-deployment-<number>`."""
+def github_request(number, repository="durability"):
+    """A signed `deployment_status` delivery that stores deployment `github-deployment-<number>` of `repository`."""
     body = json.dumps({
         "action": "created",
         "deployment_status": {"id": number, "state": "success", "environment": "production",
                               "created_at": "2026-11-02T10:15:00Z", "updated_at": "2026-11-02T10:15:00Z"},
         "deployment": {"id": number, "sha": hashlib.sha1(str(number).encode()).hexdigest(), "ref": "main", "task": "deploy",
                        "environment": "production", "created_at": "2026-11-02T10:05:00Z"},
-        "repository": {"id": 1296269, "name": "durability", "full_name": "acme/durability"},
+        "repository": {"id": 1296269, "name": repository, "full_name": "acme/" + repository},
         "sender": {"login": "deploy-bot", "id": 1},
     }).encode()
     secret = os.environ["LODESTAR_GITHUB_SECRET"].encode()

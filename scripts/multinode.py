@@ -24,7 +24,6 @@ when the check fails.
 import argparse
 import collections
 import hashlib
-import hmac
 import http.client
 import json
 import os
@@ -35,6 +34,8 @@ import sys
 import threading
 import time
 import uuid
+
+import durability  # the signed GitHub delivery, shared with the durability check
 
 
 def nodes(text):
@@ -263,21 +264,8 @@ def invites(arguments):
 
 
 def github_delivery(number):
-    """A signed `deployment_status` delivery that stores deployment `github-deployment-<number>`."""
-    body = json.dumps({
-        "action": "created",
-        "deployment_status": {"id": number, "state": "success", "environment": "production",
-                              "created_at": "2026-11-02T10:15:00Z", "updated_at": "2026-11-02T10:15:00Z"},
-        "deployment": {"id": number, "sha": hashlib.sha1(str(number).encode()).hexdigest(), "ref": "main", "task": "deploy",
-                       "environment": "production", "created_at": "2026-11-02T10:05:00Z"},
-        "repository": {"id": 1296269, "name": "multinode", "full_name": "acme/multinode"},
-        "sender": {"login": "deploy-bot", "id": 1},
-    }).encode()
-    secret = os.environ["LODESTAR_GITHUB_SECRET"].encode()
-    headers = {
-        "Content-Type": "application/json", "X-GitHub-Event": "deployment_status", "X-GitHub-Delivery": str(uuid.uuid4()),
-        "X-Hub-Signature-256": "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest(),
-    }
+    """A signed `deployment_status` delivery that stores deployment `github-deployment-<number>` (durability.py's)."""
+    _, headers, body = durability.github_request(number, repository="multinode")
     return headers, body
 
 
