@@ -1,5 +1,6 @@
 import Foundation
 import LodestarCore
+import Testing
 
 /// The survey answers the epic and monthly-report tests start from, and the epic commands they run, over one store
 /// through the same `Services` the composition root builds.
@@ -47,6 +48,19 @@ struct EpicScenario {
     /// `epics generate` for `month`.
     func generate(_ month: Month = Self.november, top: Int = 5, force: Bool = false) async throws -> GeneratedEpics {
         try await self.epics.generate(month: month, top: top, delivery: DeliverySignals(), force: force, actor: "test")
+    }
+
+    /// Two months of answers with CI runners raised in both, October's CI epic marked done before November's epics
+    /// are generated. - Returns: October's CI epic.
+    @discardableResult
+    func ciEpicDoneInOctoberThenNovember() async throws -> Epic {
+        try await self.answer(Self.october, runners: 8)
+        try await self.answer(Self.november, runners: 4)
+        _ = try await self.generate(Self.october)
+        let earlier = try #require(try await self.list(Self.october).first { $0.keywords.contains("ci") })
+        _ = try await self.epics.update(id: earlier.id, change: EpicChange(status: .done), actor: "lead", policy: Self.policy)
+        _ = try await self.generate(Self.november)
+        return earlier
     }
 
     /// The month's epics as `epics list` shows them.

@@ -10,12 +10,7 @@ struct MonthlyReportStorageTests {
     func buildsTheMonthFromAnswersEpicsAndOutcomes(_ backend: Backend) async throws {
         try await backend.withStorage { storage async throws in
             let scenario = Scenario(storage)
-            try await scenario.answer(Scenario.october, runners: 8)
-            try await scenario.answer(Scenario.november, runners: 4)
-            _ = try await scenario.generate(Scenario.october)
-            let earlier = try #require(try await scenario.list(Scenario.october).first { $0.keywords.contains("ci") })
-            _ = try await scenario.epics.update(id: earlier.id, change: EpicChange(status: .done), actor: "lead", policy: Scenario.policy)
-            _ = try await scenario.generate(Scenario.november)
+            let earlier = try await scenario.ciEpicDoneInOctoberThenNovember()
 
             let report = try await scenario.services.reports.monthlyReport(month: Scenario.november, policy: Scenario.policy)
             #expect(report.hasData)
