@@ -223,4 +223,16 @@ enum PostgresSchema {
         """,
         "CREATE INDEX epic_month ON epic(month, rank)",
     ]
+
+    /// v8: the lead's web sessions (`/admin`), shared by every node: the random key, the session's JSON and its expiry.
+    static let adminSessions = [
+        """
+        CREATE TABLE adminSession (
+            key text PRIMARY KEY CHECK (length(key) BETWEEN 16 AND 200),
+            value text NOT NULL,
+            expiresAt timestamptz
+        )
+        """,
+        "CREATE INDEX adminSession_expiresAt ON adminSession(expiresAt) WHERE expiresAt IS NOT NULL",
+    ]
 }

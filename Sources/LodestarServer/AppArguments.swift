@@ -17,6 +17,10 @@ public protocol AppArguments: Sendable {
     var adminToken: String? { get }
     /// The anonymity threshold (`LODESTAR_ANONYMITY_K`) applied to everything the server shows.
     var anonymityPolicy: AnonymityPolicy { get throws }
+    /// The folder of survey definitions the lead can open rounds of at /admin/rounds.
+    var surveysPath: String { get }
+    /// The sentence encoder for generating epics at /admin/epics, loaded on first use; nil means themes by words.
+    var themeEmbedder: @Sendable () -> (any TextEmbedder)? { get }
 }
 
 extension AppArguments {
@@ -26,6 +30,10 @@ extension AppArguments {
     }
 
     public var reportsPath: String { "reports" }
+
+    public var surveysPath: String { "surveys" }
+
+    public var themeEmbedder: @Sendable () -> (any TextEmbedder)? { { nil } }
 
     public var adminToken: String? { ProcessInfo.processInfo.environment["LODESTAR_ADMIN_TOKEN"]?.nilIfEmpty }
 

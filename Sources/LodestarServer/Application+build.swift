@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdAuth
 import LodestarCore
 import LodestarResources
 import LodestarStore
@@ -45,6 +46,11 @@ public func buildRouter(_ arguments: some AppArguments, services: Services) asyn
     router.add(middleware: StorageUnavailableMiddleware())
     let routeMethods = RouteMethods()
     router.add(middleware: MethodNotAllowedMiddleware(routes: routeMethods))
+    // The lead's session: read from its cookie when one is sent (other requests never touch the store).
+    router.add(middleware: SecureSessionCookieMiddleware())
+    router.add(
+        middleware: SessionMiddleware<AppRequestContext>(storage: StorageSessionDriver(admin: services.storage.admin), configuration: AdminSessionRules.configuration)
+    )
     PrometheusController(metrics: metrics, access: AdminAccess(adminToken: arguments.adminToken)).addRoutes(to: router.group())
     HomeController(service: service, storage: services.storage, templates: templates).addRoutes(to: router.group())
     try OpenAPIController.load(from: resources).addRoutes(to: router.group())
@@ -62,6 +68,11 @@ public func buildRouter(_ arguments: some AppArguments, services: Services) asyn
         reports: services.reports, folder: URL(fileURLWithPath: arguments.reportsPath, isDirectory: true), policy: try arguments.anonymityPolicy,
         rework: settings.rework, templates: templates, access: AdminAccess(adminToken: arguments.adminToken)
     ).addRoutes(to: router.group("reports"))
+    AdminController(
+        services: services, templates: templates, csrf: csrf, adminToken: arguments.adminToken, signInFailures: RateLimiter(perMinute: 5, refillPerMinute: 0.2),
+        policy: try arguments.anonymityPolicy, rework: settings.rework, reportsFolder: URL(fileURLWithPath: arguments.reportsPath, isDirectory: true),
+        surveysFolder: URL(fileURLWithPath: arguments.surveysPath, isDirectory: true), embedder: arguments.themeEmbedder
+    ).addRoutes(to: router.group("admin"))
     routeMethods.set(router.routes.map { ($0.path.description, $0.method) })
     return router
 }

@@ -14,6 +14,37 @@ public protocol AdminRepository: Sendable {
     func counts() async throws -> StoredCounts
     /// Whether any survey round exists, so `demo` can tell a fresh database from one it filled before.
     func hasRounds() async throws -> Bool
+
+    /// Stores the lead's web session under `key` until `expiresAt` (nil: until removed), replacing what the key held;
+    /// with `createOnly`, an existing key is an error (`AdminSessionError.exists`). Expired sessions are deleted on
+    /// the way, so the table holds only live ones.
+    func saveSession(key: String, value: String, expiresAt: Date?, createOnly: Bool) async throws
+    /// The session under `key` with its expiry, or nil when there is none or it expired before `now`.
+    func session(key: String, now: Date) async throws -> StoredSession?
+    /// Ends the session under `key` (signing out); nothing happens when there is none.
+    func removeSession(key: String) async throws
+}
+
+/// A web session as the database keeps it: the session's JSON and when it expires.
+public struct StoredSession: Sendable, Equatable {
+    public var value: String
+    public var expiresAt: Date?
+
+    public init(value: String, expiresAt: Date?) {
+        self.value = value
+        self.expiresAt = expiresAt
+    }
+}
+
+/// A session key created twice: keys are random, so this means a caller bug, never a user's mistake.
+public enum AdminSessionError: Error, Equatable, CustomStringConvertible {
+    case exists(String)
+
+    public var description: String {
+        switch self {
+        case .exists: "a session with this key already exists"
+        }
+    }
 }
 
 /// One admin action as the audit log keeps it.

@@ -69,3 +69,47 @@ public struct AdminPostgresRepository: AdminRepository {
         }
     }
 }
+
+extension AdminPostgresRepository {
+    public func saveSession(key: String, value: String, expiresAt: Date?, createOnly: Bool) async throws {
+        let logger = self.database.logger
+        let now = Date()
+        try await self.database.withConnection { connection in
+            try await connection.query("DELETE FROM adminSession WHERE expiresAt < \(now)", logger: logger)
+            if createOnly {
+                let inserted = try await connection.query(
+                    "INSERT INTO adminSession (key, value, expiresAt) VALUES (\(key), \(value), \(expiresAt)) ON CONFLICT (key) DO NOTHING RETURNING 1",
+                    logger: logger
+                ).collect()
+                guard !inserted.isEmpty else { throw AdminSessionError.exists(key) }
+            } else {
+                try await connection.query(
+                    """
+                    INSERT INTO adminSession (key, value, expiresAt) VALUES (\(key), \(value), \(expiresAt))
+                    ON CONFLICT (key) DO UPDATE SET value = excluded.value, expiresAt = excluded.expiresAt
+                    """,
+                    logger: logger
+                )
+            }
+        }
+    }
+
+    public func session(key: String, now: Date) async throws -> StoredSession? {
+        let logger = self.database.logger
+        return try await self.database.withConnection { connection in
+            guard let row = try await connection.query(
+                "SELECT value, expiresAt FROM adminSession WHERE key = \(key) AND (expiresAt IS NULL OR expiresAt >= \(now))",
+                logger: logger
+            ).collect().first else { return nil }
+            let (value, expiresAt) = try row.decode((String, Date?).self)
+            return StoredSession(value: value, expiresAt: expiresAt)
+        }
+    }
+
+    public func removeSession(key: String) async throws {
+        let logger = self.database.logger
+        try await self.database.withConnection { connection in
+            try await connection.query("DELETE FROM adminSession WHERE key = \(key)", logger: logger)
+        }
+    }
+}

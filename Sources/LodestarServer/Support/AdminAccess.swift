@@ -4,11 +4,13 @@ import Hummingbird
 ///
 /// With `LODESTAR_ADMIN_TOKEN` set, the caller must send it as `Authorization: Bearer <token>` (401 without it,
 /// 403 when wrong; compared in constant time by `WebhookSignature.tokenMatches`). Without a token, only a caller on
-/// the loopback interface is let in: the server binds 127.0.0.1 by default, and one bound wider needs the token.
+/// the loopback interface is let in. A lead signed in at `/admin` is let in by the session cookie: the server binds 127.0.0.1 by default, and one bound wider needs the token.
 struct AdminAccess: Sendable {
     let adminToken: String?
 
     func check(_ request: Request, context: AppRequestContext) throws(APIError) {
+        // A lead signed in at /admin (the session cookie is SameSite=Strict, so another site cannot borrow it).
+        if context.sessions.session != nil { return }
         guard let adminToken else {
             guard Self.isLoopback(context.remoteAddress?.ipAddress) else {
                 throw APIError(.forbidden, "only readable from this host unless the server has LODESTAR_ADMIN_TOKEN set")

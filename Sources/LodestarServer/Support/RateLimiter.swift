@@ -11,12 +11,27 @@ final class RateLimiter: Sendable {
     }
 
     let perMinute: Int
+    /// Tokens back per minute; `perMinute` unless a slower refill is asked for.
+    private let refillPerMinute: Double
     private let buckets = Mutex<[String: Bucket]>([:])
     private let clock: @Sendable () -> Double
 
-    init(perMinute: Int, clock: @escaping @Sendable () -> Double = { ProcessInfo.processInfo.systemUptime }) {
+    init(perMinute: Int, refillPerMinute: Double? = nil, clock: @escaping @Sendable () -> Double = { ProcessInfo.processInfo.systemUptime }) {
         self.perMinute = perMinute
+        self.refillPerMinute = refillPerMinute ?? Double(perMinute)
         self.clock = clock
+    }
+
+    /// Whether `key` has a token left, without taking it: for limits counted on failures only, such as wrong admin
+    /// tokens at sign-in.
+    func hasCapacity(_ key: String) -> Bool {
+        guard self.perMinute > 0 else { return true }
+        let now = self.clock()
+        let capacity = Double(self.perMinute)
+        return self.buckets.withLock { buckets in
+            guard let bucket = buckets[key] else { return true }
+            return min(capacity, bucket.tokens + (now - bucket.updated) * self.refillPerMinute / 60) >= 1
+        }
     }
 
     /// Takes one token for `key`; false when the client is over its limit. Always true when the limit is off.
@@ -24,7 +39,7 @@ final class RateLimiter: Sendable {
         guard self.perMinute > 0 else { return true }
         let now = self.clock()
         let capacity = Double(self.perMinute)
-        let rate = capacity / 60
+        let rate = self.refillPerMinute / 60
         return self.buckets.withLock { buckets in
             if buckets.count > 10_000 {
                 buckets = buckets.filter { min(capacity, $0.value.tokens + (now - $0.value.updated) * rate) < capacity }

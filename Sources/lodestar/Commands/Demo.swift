@@ -61,7 +61,7 @@ struct Demo: AsyncParsableCommand {
               health        \(base)/healthz
             Stop with Ctrl-C.
             """
-        try await ServeArguments(server: self.server, databasePath: file).run(logLevel: self.server.logLevel, banner: banner)
+        try await ServeArguments(server: self.server, databasePath: file, surveysPath: self.surveys).run(logLevel: self.server.logLevel, banner: banner)
     }
 
     /// Deletes the database file and its WAL companions.

@@ -3,6 +3,8 @@ import Foundation
 import Hummingbird
 import LodestarServer
 import Logging
+import LodestarCore
+import Synchronization
 
 /// Server options shared by `serve` and `demo`.
 struct ServerOptions: ParsableArguments {
@@ -26,6 +28,9 @@ struct ServerOptions: ParsableArguments {
 
     @Option(name: .long, help: "Log format on stderr: text, or json (one JSON object per line).")
     var logFormat: LogFormat = .text
+
+    /// How epics generated at /admin/epics find themes, as `epics generate` does.
+    @OptionGroup var semantic: SemanticOptions
 
     func validate() throws {
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be 0 to 65535") }
@@ -61,16 +66,23 @@ struct ServeArguments: AppArguments {
     let rateLimitPerMinute: Int
     let resourcesPath: String?
     let reportsPath: String
+    let surveysPath: String
     let logFormat: LogFormat
+    let themeEmbedder: @Sendable () -> (any TextEmbedder)?
 
-    init(server: ServerOptions, databasePath: String) {
+    init(server: ServerOptions, databasePath: String, surveysPath: String) {
         self.hostname = server.host
         self.port = server.port
         self.databasePath = databasePath
         self.rateLimitPerMinute = server.resolvedRateLimit
         self.resourcesPath = server.resources
         self.reportsPath = server.reports
+        self.surveysPath = surveysPath
         self.logFormat = server.logFormat
+        let semantic = server.semantic
+        let loaded = LoadOnce<(any TextEmbedder)?>()
+        // The model loads on the first generate at /admin/epics, not at start-up, and once.
+        self.themeEmbedder = { loaded.value { try? semantic.encoder() } }
     }
 
     /// Builds and runs the server until SIGINT or SIGTERM; prints `banner` once it is built, so a start-up error
@@ -103,9 +115,26 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var server: ServerOptions
 
+    @Option(name: .long, help: "Folder of survey definitions, for opening rounds at /admin/rounds.")
+    var surveys = "surveys"
+
     func run() async throws {
-        let arguments = ServeArguments(server: self.server, databasePath: self.database.location)
+        let arguments = ServeArguments(server: self.server, databasePath: self.database.location, surveysPath: self.surveys)
         let banner = "Lodestar listening on http://\(self.server.host):\(self.server.port)/ (database \(StorageOpener.shown(self.database.location)))"
         try await arguments.run(logLevel: self.server.logLevel, banner: banner)
+    }
+}
+
+/// A value made on first use and kept, for the sentence model of the server's epic generation.
+final class LoadOnce<Value: Sendable>: Sendable {
+    private let stored = Mutex<Value?>(nil)
+
+    func value(_ make: () -> Value) -> Value {
+        self.stored.withLock { stored in
+            if let stored { return stored }
+            let value = make()
+            stored = .some(value)
+            return value
+        }
     }
 }
