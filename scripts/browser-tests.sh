@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end tests of the survey form in a real headless Chromium (browser-tests/).
+# End-to-end tests of the survey form, the reports and the lead's /admin pages in a real headless Chromium
+# (browser-tests/).
 #
 # Builds a demo database in a temporary folder, serves it on a free port and runs the
 # Python tests against it. Needs chromium, chromedriver and Python's selenium:
@@ -54,7 +55,9 @@ fi
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base_url=http://127.0.0.1:$port
-"$bin" serve --db "$tmp/demo.sqlite" --reports "$tmp/reports" --port "$port" --rate-limit 0 >"$tmp/server.log" 2>&1 &
+# The admin pages need a token to sign in with; a throwaway one for this run.
+admin_token=$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')
+LODESTAR_ADMIN_TOKEN=$admin_token "$bin" serve --db "$tmp/demo.sqlite" --reports "$tmp/reports" --port "$port" --rate-limit 0 --semantic off >"$tmp/server.log" 2>&1 &
 server_pid=$!
 
 # Up to about 15 s for /healthz to answer.
@@ -74,7 +77,7 @@ echo "browser-tests: lodestar at $base_url, Chromium $("$chromium_bin" --version
 # In the background and in a process group of their own, so that an interrupt stops them,
 # their browsers included, at once; at most 5 minutes in all.
 mkdir "$tmp/browser"  # TMPDIR: Chromium's profiles and scratch folders go there, and are removed with it
-TMPDIR=$tmp/browser PYTHONDONTWRITEBYTECODE=1 LODESTAR_BASE_URL=$base_url LODESTAR_BIN=$bin LODESTAR_DB=$tmp/demo.sqlite LODESTAR_ARTIFACTS=$artifacts \
+TMPDIR=$tmp/browser PYTHONDONTWRITEBYTECODE=1 LODESTAR_ADMIN_TOKEN=$admin_token LODESTAR_BASE_URL=$base_url LODESTAR_BIN=$bin LODESTAR_DB=$tmp/demo.sqlite LODESTAR_ARTIFACTS=$artifacts \
     CHROMIUM_BIN=$chromium_bin CHROMEDRIVER_BIN=$chromedriver_bin \
     setsid timeout --kill-after=10 300 python3 -m unittest discover -s browser-tests -v &
 tests_pid=$!

@@ -106,7 +106,7 @@ struct AdminController: Sendable {
     ) async throws -> Response {
         let summaries = try await self.services.storage.rounds.summaries()
         var rows: [AdminRoundsPage.Row] = []
-        for summary in summaries.reversed() {
+        for summary in summaries.sorted(by: { $0.month > $1.month }) {
             let teams = try await self.services.storage.rounds.round(for: summary.month)?.definition.teams ?? []
             rows.append(AdminRoundsPage.Row(summary: summary, teams: teams))
         }
