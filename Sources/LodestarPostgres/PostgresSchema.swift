@@ -224,7 +224,8 @@ enum PostgresSchema {
         "CREATE INDEX epic_month ON epic(month, rank)",
     ]
 
-    /// v8: the lead's web sessions (`/admin`), shared by every node: the random key, the session's JSON and its expiry.
+    /// v8: the lead's web sessions (`/admin`), shared by every node: the random key, the session's JSON and its expiry;
+    /// and the lead's target of an epic.
     static let adminSessions = [
         """
         CREATE TABLE adminSession (
@@ -234,5 +235,7 @@ enum PostgresSchema {
         )
         """,
         "CREATE INDEX adminSession_expiresAt ON adminSession(expiresAt) WHERE expiresAt IS NOT NULL",
+        // What the lead says an epic should move (EpicTarget's text form); NULL: the automatic link.
+        "ALTER TABLE epic ADD COLUMN target text CHECK (target IS NULL OR length(target) BETWEEN 1 AND 80)",
     ]
 }

@@ -2,9 +2,10 @@ import GRDB
 
 extension AppDatabase {
     /// v8: the lead's web sessions (`/admin`), kept in the database so that every node behind a load balancer knows
-    /// them. A session row holds no name or address: only the random key, the session's JSON and its expiry.
+    /// them (a session row holds no name or address: only the random key, the session's JSON and its expiry); and
+    /// what the lead says an epic should move, overriding the automatic link (`EpicTarget`'s text form).
     static func registerSessionMigration(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v8 admin sessions") { db in
+        migrator.registerMigration("v8 admin sessions and epic targets") { db in
             try db.execute(
                 sql: """
                     CREATE TABLE adminSession (
@@ -14,6 +15,7 @@ extension AppDatabase {
                         expiresAt REAL
                     ) WITHOUT ROWID;
                     CREATE INDEX adminSession_expiresAt ON adminSession(expiresAt) WHERE expiresAt IS NOT NULL;
+                    ALTER TABLE epic ADD COLUMN target TEXT CHECK (target IS NULL OR length(target) BETWEEN 1 AND 80);
                     """
             )
         }

@@ -84,3 +84,30 @@ struct EpicRulesTests {
         #expect(EpicService.monthEpics(month: Self.month, records: records, policy: try AnonymityPolicy()).epics.first?.history.monthsRunning == 2)
     }
 }
+
+/// The lead's target of an epic, as text.
+struct EpicTargetTests {
+    @Test func readsMetricsAndRatings() throws {
+        #expect(try EpicTarget(parsing: "timeToRestore") == .metric(.timeToRestore))
+        #expect(try EpicTarget(parsing: "rating:satisfaction") == .rating("satisfaction"))
+        #expect(EpicTarget.rating("easeOfShipping").description == "rating:easeOfShipping")
+    }
+
+    @Test func refusesAnythingElseNamingTheField() {
+        for text in ["speed", "rating:", "rating:<b>", "LeadTime"] {
+            #expect(throws: FieldError.self) { try EpicTarget(parsing: text) }
+            #expect((try? EpicTarget(parsing: text)) == nil)
+        }
+        #expect(throws: FieldError(field: "target", message: "'speed' is not a target: use one of leadTime, deploymentFrequency, changeFailureRate, timeToRestore, or rating:<question id>")) {
+            try EpicTarget(parsing: "speed")
+        }
+    }
+
+    @Test func aPatchBodyCarriesATargetOrClearsItWithNull() throws {
+        let set = try EpicChange(json: FlatJSON.parseValue(#"{"target": "changeFailureRate"}"#))
+        #expect(try set.parsedTarget() == .some(.metric(.changeFailureRate)))
+        let cleared = try EpicChange(json: FlatJSON.parseValue(#"{"target": null}"#))
+        #expect(try cleared.parsedTarget() == .some(nil))
+        #expect(throws: FieldError.self) { try EpicChange(json: FlatJSON.parseValue(#"{"target": "speed"}"#)) }
+    }
+}

@@ -105,6 +105,37 @@ struct EpicStorageTests {
     }
 
     @Test(arguments: Backend.allCases)
+    func keepsTheLeadsTargetAndGoesBackToTheAutomaticLink(_ backend: Backend) async throws {
+        try await backend.withStorage { storage async throws in
+            let scenario = Scenario(storage)
+            try await scenario.answer(Scenario.november)
+            _ = try await scenario.generate()
+            let id = try #require(try await scenario.list().first?.id)
+            let rated = try await scenario.epics.update(id: id, change: EpicChange(target: "rating:satisfaction"), actor: "lead", policy: Scenario.policy)
+            #expect(rated.target == .rating("satisfaction") && rated.movesTarget == .rating("satisfaction"))
+            _ = try await scenario.epics.update(id: id, change: EpicChange(target: "leadTime"), actor: "lead", policy: Scenario.policy)
+            #expect(try await storage.epics.epic(id: id)?.target == .metric(.leadTime))
+            #expect(try await scenario.lastAudit()?.detail.contains("target=leadTime") == true)
+            let cleared = try await scenario.epics.update(id: id, change: EpicChange(target: ""), actor: "lead", policy: Scenario.policy)
+            #expect(cleared.target == nil && cleared.movesTarget == cleared.breakdown.deliveryMetric.map(EpicTarget.metric))
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func refusesARatingTheRoundDoesNotAsk(_ backend: Backend) async throws {
+        try await backend.withStorage { storage async throws in
+            let scenario = Scenario(storage)
+            try await scenario.answer(Scenario.november)
+            _ = try await scenario.generate()
+            let id = try #require(try await scenario.list().first?.id)
+            await #expect(throws: EpicError.unknownRating("mood", Scenario.november, ["satisfaction"])) {
+                try await scenario.epics.update(id: id, change: EpicChange(target: "rating:mood"), actor: "lead", policy: Scenario.policy)
+            }
+            #expect(try await storage.epics.epic(id: id)?.target == nil)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func refusesAnUnknownEpicAndABadTitle(_ backend: Backend) async throws {
         try await backend.withStorage { storage async throws in
             let scenario = Scenario(storage)

@@ -370,3 +370,33 @@ struct AdminEpicPagesTests {
         }
     }
 }
+
+/// Linking an epic to what it should move, from the page and the API.
+struct AdminEpicTargetTests {
+    @Test func theLeadLinksAnEpicToARatingFromThePage() async throws {
+        let (app, id) = try await EpicsAPITests.appWithEpics()
+        try await app.test { client async throws in
+            let lead = try await LeadSession.signIn(client)
+            let saved = try await lead.post(
+                client, "/admin/epics/update", ["month": "2026-11", "id": "\(id)", "status": "planned", "target": "rating:satisfaction"]
+            )
+            #expect(saved.status == .seeOther)
+            let page = String(buffer: try await lead.get(client, "/admin/epics?month=2026-11").body)
+            #expect(page.contains(#"<option value="rating:satisfaction" selected>"#))
+        }
+        let epic = try await EpicService(database: app.database).list(month: TestApp.month, policy: try AnonymityPolicy(k: 3)).epics.first { $0.id == id }
+        #expect(epic?.target == .rating("satisfaction"))
+    }
+
+    @Test func anUnknownTargetIsRefusedNamingTheField() async throws {
+        let (app, id) = try await EpicsAPITests.appWithEpics()
+        try await app.test { client async throws in
+            let unknown = try await EpicsAPITests.patch(client, id: id, #"{"target": "rating:mood"}"#)
+            #expect(unknown.status == .badRequest && EpicsAPITests.field(unknown) == "target")
+            let malformed = try await EpicsAPITests.patch(client, id: id, #"{"target": "speed"}"#)
+            #expect(malformed.status == .badRequest && EpicsAPITests.field(malformed) == "target")
+            let metric = try await EpicsAPITests.patch(client, id: id, #"{"target": "leadTime"}"#)
+            #expect(metric.status == .ok && String(buffer: metric.body).contains(#""target":"leadTime""#))
+        }
+    }
+}

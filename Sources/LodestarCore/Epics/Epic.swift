@@ -44,11 +44,13 @@ public struct Epic: Codable, Sendable, Equatable {
     /// The previous month's epic of the same theme, if there was one.
     public var previousId: Int64?
     public var history: ThemeHistory
+    /// What the lead linked the epic to (a metric or a survey rating); nil: the automatic link in `breakdown`.
+    public var target: EpicTarget?
 
     public init(
         id: Int64, month: Month, rank: Int, title: String, label: String, keywords: [String], score: Double, breakdown: ScoreBreakdown,
         respondents: Int, mentions: Int, teams: [TeamCount], quotes: [String], quotesWithheld: String?, status: EpicStatus,
-        owner: String?, note: String?, previousId: Int64?, history: ThemeHistory
+        owner: String?, note: String?, previousId: Int64?, history: ThemeHistory, target: EpicTarget? = nil
     ) {
         self.id = id
         self.month = month
@@ -68,6 +70,12 @@ public struct Epic: Codable, Sendable, Equatable {
         self.note = note
         self.previousId = previousId
         self.history = history
+        self.target = target
+    }
+
+    /// What the epic should move: the lead's target, else the metric its answers point at, else nothing.
+    public var movesTarget: EpicTarget? {
+        self.target ?? self.breakdown.deliveryMetric.map(EpicTarget.metric)
     }
 }
 
@@ -145,15 +153,25 @@ public struct EpicChange: Sendable, Equatable {
     public var owner: String?
     public var title: String?
     public var note: String?
+    /// The lead's target; `""` clears it (back to the automatic link).
+    public var target: String?
 
-    public init(status: EpicStatus? = nil, owner: String? = nil, title: String? = nil, note: String? = nil) {
+    public init(status: EpicStatus? = nil, owner: String? = nil, title: String? = nil, note: String? = nil, target: String? = nil) {
         self.status = status
         self.owner = owner
         self.title = title
         self.note = note
+        self.target = target
     }
 
-    public var isEmpty: Bool { self.status == nil && self.owner == nil && self.title == nil && self.note == nil }
+    public var isEmpty: Bool { self.status == nil && self.owner == nil && self.title == nil && self.note == nil && self.target == nil }
+
+    /// The target as set (`.some(nil)` clears it), or nil when the change leaves it alone.
+    public func parsedTarget() throws(FieldError) -> EpicTarget?? {
+        guard let text = self.target?.trimmed else { return nil }
+        if text.isEmpty { return .some(nil) }
+        return .some(try EpicTarget(parsing: text))
+    }
 
     /// Longest title, owner and note accepted.
     public static let titleLimit = 200
@@ -172,6 +190,7 @@ public struct EpicChange: Sendable, Equatable {
         if let note = self.note, note.count > Self.noteLimit {
             throw FieldError(field: "note", message: "is longer than \(Self.noteLimit) characters")
         }
+        _ = try self.parsedTarget()
     }
 
     /// What the change does, for the audit log.
@@ -181,6 +200,7 @@ public struct EpicChange: Sendable, Equatable {
         if let owner { parts.append("owner=\(owner)") }
         if let title { parts.append("title=\(title)") }
         if note != nil { parts.append("note changed") }
+        if let target { parts.append("target=\(target.trimmed.isEmpty ? "automatic" : target.trimmed)") }
         return parts.joined(separator: ", ")
     }
 }
@@ -188,6 +208,8 @@ public struct EpicChange: Sendable, Equatable {
 /// Why an epic action was refused.
 public enum EpicError: Error, Equatable, CustomStringConvertible {
     case notFound(Int64)
+    /// A rating target that is not a scored question of the epic's round.
+    case unknownRating(String, Month, [String])
     case merged(Int64, into: Int64)
     case differentMonths(Int64, Month, Int64, Month)
     case sameEpic(Int64)
@@ -197,6 +219,8 @@ public enum EpicError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notFound(let id): "there is no epic #\(id)"
+        case .unknownRating(let question, let month, let known):
+            "target: '\(question)' is not a rating of the \(month) survey (use \(known.map { "rating:\($0)" }.joined(separator: ", ")))"
         case .merged(let id, let into): "epic #\(id) was merged into #\(into); change #\(into) instead"
         case .differentMonths(let a, let monthA, let b, let monthB):
             "epics #\(a) (\(monthA)) and #\(b) (\(monthB)) are from different months; only epics of one month can be merged"
@@ -210,7 +234,7 @@ public enum EpicError: Error, Equatable, CustomStringConvertible {
 
 extension EpicChange {
     /// The fields a PATCH body may carry.
-    public static let fields = ["status", "owner", "title", "note"]
+    public static let fields = ["status", "owner", "title", "note", "target"]
 
     /// Reads a change from a JSON object such as `{"status": "planned", "owner": "ana"}`; `null` clears the owner
     /// or the note. Unknown fields and wrong types are refused, naming the field.
@@ -227,7 +251,10 @@ extension EpicChange {
             default: throw FieldError(field: name, message: clearable ? "must be a string or null" : "must be a string")
             }
         }
-        self.init(owner: try text("owner", clearable: true), title: try text("title", clearable: false), note: try text("note", clearable: true))
+        self.init(
+            owner: try text("owner", clearable: true), title: try text("title", clearable: false), note: try text("note", clearable: true),
+            target: try text("target", clearable: true)
+        )
         if let status = try text("status", clearable: false) {
             guard let parsed = EpicStatus(rawValue: status) else {
                 throw FieldError(field: "status", message: "'\(status)' is not a status (use \(EpicStatus.settable))")

@@ -72,6 +72,10 @@ public struct EpicService: Sendable {
         if let owner = change.owner { fields.append(.owner(owner.trimmed.nilIfEmpty)) }
         if let title = change.title { fields.append(.title(title.trimmed)) }
         if let note = change.note { fields.append(.note(note.trimmed.nilIfEmpty)) }
+        if let target = try? change.parsedTarget() {
+            if case .rating(let question)? = target { try await self.checkRating(question, epic: id) }
+            fields.append(.target(target))
+        }
         let month = try await self.storage.apply(fields, to: id, actor: actor, detail: "#\(id) \(change.summary)")
         return try await self.shown(id, month: month, policy: policy)
     }
@@ -173,7 +177,7 @@ public struct EpicService: Sendable {
                 id: epic.id, month: month, rank: epic.rank, title: epic.title, label: theme.label, keywords: theme.keywords.prefix(6).map(\.term),
                 score: theme.score, breakdown: theme.breakdown, respondents: theme.respondents, mentions: theme.mentions, teams: shown.teams,
                 quotes: shown.quotes, quotesWithheld: shown.withheld, status: epic.status, owner: epic.owner, note: epic.note,
-                previousId: epic.previousId, history: history(theme)
+                previousId: epic.previousId, history: history(theme), target: epic.target
             )
         }
         let strengths = records.themes.filter { $0.kind == .strength }
@@ -187,6 +191,13 @@ public struct EpicService: Sendable {
     // MARK: - Reading
 
     /// An epic that exists and has not been merged away.
+    /// A rating target must be a scored question of the round the epic's answers came from.
+    private func checkRating(_ question: String, epic id: Int64) async throws {
+        let month = try await self.liveEpic(id).month
+        let scored = try await self.rounds.round(for: month)?.definition.scoredQuestions.map(\.id) ?? []
+        guard scored.contains(question) else { throw EpicError.unknownRating(question, month, scored) }
+    }
+
     private func liveEpic(_ id: Int64) async throws -> StoredEpic {
         guard let epic = try await self.storage.epic(id: id) else { throw EpicError.notFound(id) }
         if let into = epic.mergedInto { throw EpicError.merged(id, into: into) }

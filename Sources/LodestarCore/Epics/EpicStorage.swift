@@ -38,6 +38,7 @@ public enum EpicField: Sendable, Equatable {
     case owner(String?)
     case title(String)
     case note(String?)
+    case target(EpicTarget?)
 }
 
 /// A theme as stored.
@@ -83,10 +84,12 @@ public struct StoredEpic: Sendable, Equatable {
     public var note: String?
     public var previousId: Int64?
     public var mergedInto: Int64?
+    /// What the lead linked the epic to; nil: the automatic link.
+    public var target: EpicTarget?
 
     public init(
         id: Int64, month: Month, rank: Int, themeId: Int64, title: String, status: EpicStatus, owner: String?, note: String?,
-        previousId: Int64?, mergedInto: Int64?
+        previousId: Int64?, mergedInto: Int64?, target: EpicTarget? = nil
     ) {
         self.id = id
         self.month = month
@@ -98,6 +101,7 @@ public struct StoredEpic: Sendable, Equatable {
         self.note = note
         self.previousId = previousId
         self.mergedInto = mergedInto
+        self.target = target
     }
 }
 

@@ -67,7 +67,9 @@ public struct ReportService: Sendable {
             let now = themes.filter { $0.month == month && $0.identity == theme.identity && $0.kind == theme.kind }.map(\.respondents).max()
             return EpicOutcomeInput(
                 epicId: epic.id, month: epic.month, title: epic.title, status: epic.status, owner: epic.owner,
-                respondentsThen: theme.respondents, respondentsNow: now ?? 0, metric: theme.breakdown.deliveryMetric
+                respondentsThen: theme.respondents, respondentsNow: now ?? 0,
+                // The lead's target overrides the automatic link; a rating target has no delivery figure here.
+                metric: epic.target.map(\.metric) ?? theme.breakdown.deliveryMetric
             )
         }
     }

@@ -14,7 +14,7 @@ public struct EpicPostgresRepository: EpicStorage {
     /// The select list of a theme row, in the order `theme(_:)` decodes.
     static let themeColumns = "id, month, kind, identity, label, keywords::text, respondents, mentions, score, breakdown::text"
     /// The select list of an epic row, in the order `epic(_:)` decodes.
-    static let epicColumns = "id, month, rank, themeId, title, status, owner, note, previousId, mergedInto"
+    static let epicColumns = "id, month, rank, themeId, title, status, owner, note, previousId, mergedInto, target"
 
     public func earlierThemes(before month: Month) async throws -> [EpicPlanner.EarlierTheme] {
         try await self.themes(where: "month < \(month.description)").map {
@@ -153,6 +153,7 @@ public struct EpicPostgresRepository: EpicStorage {
                 case .owner(let owner): try await connection.query("UPDATE epic SET owner = \(owner) WHERE id = \(id)", logger: logger)
                 case .title(let title): try await connection.query("UPDATE epic SET title = \(title) WHERE id = \(id)", logger: logger)
                 case .note(let note): try await connection.query("UPDATE epic SET note = \(note) WHERE id = \(id)", logger: logger)
+                case .target(let target): try await connection.query("UPDATE epic SET target = \(target?.description) WHERE id = \(id)", logger: logger)
                 }
             }
             if !fields.isEmpty { try await connection.query("UPDATE epic SET curated = true WHERE id = \(id)", logger: logger) }
@@ -253,12 +254,12 @@ public struct EpicPostgresRepository: EpicStorage {
     }
 
     static func epic(_ row: PostgresRow) throws -> StoredEpic {
-        let (id, month, rank, theme, title, status, owner, note, previous, merged) = try row.decode(
-            (Int64, String, Int, Int64, String, String, String?, String?, Int64?, Int64?).self
+        let (id, month, rank, theme, title, status, owner, note, previous, merged, target) = try row.decode(
+            (Int64, String, Int, Int64, String, String, String?, String?, Int64?, Int64?, String?).self
         )
         return StoredEpic(
             id: id, month: try Month(parsing: month), rank: rank, themeId: theme, title: title, status: EpicStatus(rawValue: status) ?? .proposed,
-            owner: owner, note: note, previousId: previous, mergedInto: merged
+            owner: owner, note: note, previousId: previous, mergedInto: merged, target: target.flatMap { try? EpicTarget(parsing: $0) }
         )
     }
 

@@ -234,8 +234,9 @@ struct AdminController: Sendable {
             return self.templates.page("admin-epics", AdminEpicsPage(csrf: session.csrf, months: months, error: Self.describe(error)), status: .badRequest)
         }
         let shown = try await self.services.epics.list(month: month, policy: self.policy).shown(under: self.policy)
+        let ratings = try await self.services.storage.rounds.round(for: month)?.definition.scoredQuestions ?? []
         let page = AdminEpicsPage(
-            csrf: session.csrf, months: months, month: month, epics: shown, notice: notice, error: error, confirm: confirm
+            csrf: session.csrf, months: months, month: month, epics: shown, ratings: ratings, notice: notice, error: error, confirm: confirm
         )
         return self.templates.page("admin-epics", page, status: status)
     }
@@ -254,7 +255,7 @@ struct AdminController: Sendable {
             guard let status = EpicStatus(rawValue: form["status"] ?? "") else {
                 throw AdminFormError("status: one of \(EpicStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            let change = EpicChange(status: status, owner: form["owner"] ?? "", title: form["title"], note: form["note"] ?? "")
+            let change = EpicChange(status: status, owner: form["owner"] ?? "", title: form["title"], note: form["note"] ?? "", target: form["target"] ?? "")
             let epic = try await self.services.epics.update(id: id, change: change, actor: Self.actor, policy: self.policy)
             return Self.done("/admin/epics?month=\(month)", "Saved epic #\(epic.id).")
         } catch {

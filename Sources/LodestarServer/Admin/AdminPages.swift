@@ -177,6 +177,14 @@ struct AdminEpicsPage: AdminPage {
         let quotesWithheld: String?
         let others: [Choice]
         let hasOthers: Bool
+        let targets: [Target]
+    }
+
+    /// One choice of what an epic should move: the automatic link, a metric, or a survey rating.
+    struct Target {
+        let value: String
+        let label: String
+        let selected: Bool
     }
 
     struct Choice {
@@ -197,10 +205,12 @@ struct AdminEpicsPage: AdminPage {
     let confirm: Confirm?
 
     init(csrf: String, months: [Month], error: String) {
-        self.init(csrf: csrf, months: months, month: nil, epics: nil, notice: nil, error: error, confirm: nil)
+        self.init(csrf: csrf, months: months, month: nil, epics: nil, ratings: [], notice: nil, error: error, confirm: nil)
     }
 
-    init(csrf: String, months: [Month], month: Month?, epics: MonthEpics?, notice: String?, error: String?, confirm: Confirm?) {
+    init(
+        csrf: String, months: [Month], month: Month?, epics: MonthEpics?, ratings: [Question], notice: String?, error: String?, confirm: Confirm?
+    ) {
         self.csrf = csrf
         self.months = months.reversed().map { AdminTablePage.MonthChoice(month: $0.description, selected: $0 == month) }
         self.month = month?.description ?? ""
@@ -209,12 +219,18 @@ struct AdminEpicsPage: AdminPage {
         let all = epics?.epics ?? []
         self.cards = all.map { epic in
             let others = all.filter { $0.id != epic.id }.map { Choice(id: $0.id, label: "#\($0.id) \($0.title)") }
+            let automatic = "automatic: " + (epic.breakdown.deliveryMetric?.name ?? "none")
+            let choices: [(String, String)] = [("", automatic)]
+                + DeliveryMetric.allCases.map { (EpicTarget.metric($0).description, $0.name) }
+                + ratings.map { (EpicTarget.rating($0.id).description, "rating: \($0.prompt)") }
+            let targets = choices.map { Target(value: $0.0, label: $0.1, selected: $0.0 == (epic.target?.description ?? "")) }
             return Card(
                 id: epic.id, rank: epic.rank, title: epic.title, score: MonthEpics.number(epic.score), respondents: epic.respondents,
                 mentions: epic.mentions, teams: epic.teams.map { "\($0.team) \($0.respondents)" }.joined(separator: ", "),
                 statuses: EpicStatus.allCases.map { Card.Status(value: $0.rawValue, selected: $0 == epic.status) },
                 statusName: epic.status.rawValue, owner: epic.owner ?? "", note: epic.note ?? "", reasons: epic.breakdown.reasons,
-                quotes: epic.quotes, hasQuotes: !epic.quotes.isEmpty, quotesWithheld: epic.quotesWithheld, others: others, hasOthers: !others.isEmpty
+                quotes: epic.quotes, hasQuotes: !epic.quotes.isEmpty, quotesWithheld: epic.quotesWithheld, others: others, hasOthers: !others.isEmpty,
+                targets: targets
             )
         }
         self.hasEpics = !all.isEmpty

@@ -72,6 +72,7 @@ extension APIError {
         case .merged, .curated: self.init(.conflict, error.description, field: "id")
         case .differentMonths, .sameEpic: self.init(.badRequest, error.description, field: "id")
         case .invalid(let field): self.init(.badRequest, field.message, field: field.field)
+        case .unknownRating: self.init(.badRequest, error.description, field: "target")
         }
     }
 }

@@ -81,6 +81,7 @@ public struct EpicSQLiteRepository: EpicStorage {
                 case .owner(let owner): try db.execute(sql: "UPDATE epic SET owner = ? WHERE id = ?", arguments: [owner, id])
                 case .title(let title): try db.execute(sql: "UPDATE epic SET title = ? WHERE id = ?", arguments: [title, id])
                 case .note(let note): try db.execute(sql: "UPDATE epic SET note = ? WHERE id = ?", arguments: [note, id])
+                case .target(let target): try db.execute(sql: "UPDATE epic SET target = ? WHERE id = ?", arguments: [target?.description, id])
                 }
             }
             if !fields.isEmpty { try db.execute(sql: "UPDATE epic SET curated = 1 WHERE id = ?", arguments: [id]) }
@@ -236,7 +237,7 @@ public struct EpicSQLiteRepository: EpicStorage {
         StoredEpic(
             id: row["id"], month: try Month(parsing: row["month"]), rank: row["rank"], themeId: row["themeId"], title: row["title"],
             status: EpicStatus(rawValue: row["status"]) ?? .proposed, owner: row["owner"], note: row["note"], previousId: row["previousId"],
-            mergedInto: row["mergedInto"]
+            mergedInto: row["mergedInto"], target: (row["target"] as String?).flatMap { try? EpicTarget(parsing: $0) }
         )
     }
 

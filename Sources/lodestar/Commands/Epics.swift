@@ -111,7 +111,7 @@ extension Epics {
     }
 
     struct Update: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change an epic's status, owner, title or note (recorded in the audit log).")
+        static let configuration = CommandConfiguration(abstract: "Change an epic's status, owner, title, note or target (recorded in the audit log).")
 
         @OptionGroup var database: DatabaseOptions
 
@@ -130,9 +130,12 @@ extension Epics {
         @Option(name: .long, help: "A note; an empty value clears it.")
         var note: String?
 
+        @Option(name: .long, help: "What it should move: leadTime, deploymentFrequency, changeFailureRate, timeToRestore or rating:<question id>; an empty value goes back to the automatic link.")
+        var target: String?
+
         func validate() throws {
             let change = self.change
-            guard !change.isEmpty else { throw ValidationError("give at least one of --status, --owner, --title, --note") }
+            guard !change.isEmpty else { throw ValidationError("give at least one of --status, --owner, --title, --note, --target") }
             do {
                 try change.validate()
             } catch {
@@ -140,7 +143,7 @@ extension Epics {
             }
         }
 
-        var change: EpicChange { EpicChange(status: self.status, owner: self.owner, title: self.title, note: self.note) }
+        var change: EpicChange { EpicChange(status: self.status, owner: self.owner, title: self.title, note: self.note, target: self.target) }
 
         func run() async throws {
             let policy = try anonymityPolicy()
