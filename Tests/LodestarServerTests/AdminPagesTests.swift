@@ -12,15 +12,18 @@ struct LeadSession {
     let cookie: String
     let csrf: String
 
-    /// Signs in at /admin the way a browser does: the sign-in form's token and cookie, then the admin token.
-    static func signIn(_ client: some TestClientProtocol, token: String = "admin-token", forwardedProto: String? = nil) async throws -> LeadSession {
+    /// Posts the sign-in form the way a browser does: the form's token and cookie, then `token`.
+    static func submitSignIn(_ client: some TestClientProtocol, token: String, headers extra: HTTPFields = [:]) async throws -> TestResponse {
         let form = try await client.execute(uri: "/admin", method: .get)
         let formCSRF = try #require(String(buffer: form.body).firstMatch(of: /name="csrf" value="([^"]+)"/)).1
         var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .cookie: "lodestar_csrf=\(formCSRF)"]
-        if let forwardedProto { headers[HTTPField.Name("X-Forwarded-Proto")!] = forwardedProto }
-        let response = try await client.execute(
-            uri: "/admin/sign-in", method: .post, headers: headers, body: ByteBuffer(string: "csrf=\(formCSRF)&token=\(token)")
-        )
+        headers.append(contentsOf: extra)
+        return try await client.execute(uri: "/admin/sign-in", method: .post, headers: headers, body: ByteBuffer(string: "csrf=\(formCSRF)&token=\(token)"))
+    }
+
+    /// Signs in at /admin with the admin token and reads the session's form token from the first page.
+    static func signIn(_ client: some TestClientProtocol, token: String = "admin-token") async throws -> LeadSession {
+        let response = try await Self.submitSignIn(client, token: token)
         try #require(response.status == .seeOther)
         let setCookie = try #require(response.headers[values: .setCookie].first { $0.hasPrefix("lodestar_admin=") })
         let cookie = String(setCookie.prefix { $0 != ";" })
@@ -59,13 +62,7 @@ struct AdminSignInTests {
     @Test func signingInSetsAStrictHttpOnlySessionCookie() async throws {
         let app = try await TestApp()
         try await app.test { client async throws in
-            let form = try await client.execute(uri: "/admin", method: .get)
-            let csrf = try #require(String(buffer: form.body).firstMatch(of: /name="csrf" value="([^"]+)"/)).1
-            let response = try await client.execute(
-                uri: "/admin/sign-in", method: .post,
-                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "lodestar_csrf=\(csrf)"],
-                body: ByteBuffer(string: "csrf=\(csrf)&token=admin-token")
-            )
+            let response = try await LeadSession.submitSignIn(client, token: "admin-token")
             #expect(response.status == .seeOther && response.location == "/admin/rounds")
             let cookie = try #require(response.headers[values: .setCookie].first { $0.hasPrefix("lodestar_admin=") })
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && !cookie.contains("Secure"))
@@ -75,15 +72,7 @@ struct AdminSignInTests {
     @Test func theCookieIsSecureBehindAnHTTPSProxy() async throws {
         let app = try await TestApp()
         try await app.test { client async throws in
-            let form = try await client.execute(uri: "/admin", method: .get)
-            let csrf = try #require(String(buffer: form.body).firstMatch(of: /name="csrf" value="([^"]+)"/)).1
-            let response = try await client.execute(
-                uri: "/admin/sign-in", method: .post,
-                headers: [
-                    .contentType: "application/x-www-form-urlencoded", .cookie: "lodestar_csrf=\(csrf)", HTTPField.Name("X-Forwarded-Proto")!: "https",
-                ],
-                body: ByteBuffer(string: "csrf=\(csrf)&token=admin-token")
-            )
+            let response = try await LeadSession.submitSignIn(client, token: "admin-token", headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
             let cookie = try #require(response.headers[values: .setCookie].first { $0.hasPrefix("lodestar_admin=") })
             #expect(cookie.hasSuffix("; Secure"))
         }
@@ -94,13 +83,7 @@ struct AdminSignInTests {
         try await app.test { client async throws in
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<6 {
-                let form = try await client.execute(uri: "/admin", method: .get)
-                let csrf = try #require(String(buffer: form.body).firstMatch(of: /name="csrf" value="([^"]+)"/)).1
-                let response = try await client.execute(
-                    uri: "/admin/sign-in", method: .post,
-                    headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "lodestar_csrf=\(csrf)"],
-                    body: ByteBuffer(string: "csrf=\(csrf)&token=guess")
-                )
+                let response = try await LeadSession.submitSignIn(client, token: "guess")
                 statuses.append(response.status)
                 #expect(!response.headers[values: .setCookie].contains { $0.hasPrefix("lodestar_admin=") })
                 if response.status == .unauthorized { #expect(String(buffer: response.body).contains("not the admin token")) }

@@ -119,12 +119,7 @@ struct AdminController: Sendable {
     }
 
     @Sendable func openRound(request: Request, context: AppRequestContext) async throws -> Response {
-        let (session, form): (AdminSession, [String: String])
-        switch await self.authorisedForm(request, context: context) {
-        case .failure(let refusal): return refusal
-        case .success(let value): (session, form) = value
-        }
-        do {
+        try await self.submit(request, context, refused: self.roundsRefusal) { session, form in
             let month = try AdminForm.month(form)
             guard let id = form["survey"]?.nilIfEmpty, SurveyDefinitionFolder.ids(in: self.surveysFolder).contains(id) else {
                 throw AdminFormError("survey: choose one of the definitions in \(self.surveysFolder.path)")
@@ -133,33 +128,19 @@ struct AdminController: Sendable {
             let definition = try SurveyDefinition.load(contentsOf: self.surveysFolder.appendingPathComponent("\(id).yaml"))
             _ = try await self.services.storage.rounds.open(month: month, mode: mode, definition: definition, actor: Self.actor)
             return Self.done("/admin/rounds", "Opened \(id) for \(month).")
-        } catch {
-            return try await self.roundsPage(session, notice: nil, error: Self.describe(error), status: .badRequest)
         }
     }
 
     @Sendable func closeRound(request: Request, context: AppRequestContext) async throws -> Response {
-        let (session, form): (AdminSession, [String: String])
-        switch await self.authorisedForm(request, context: context) {
-        case .failure(let refusal): return refusal
-        case .success(let value): (session, form) = value
-        }
-        do {
+        try await self.submit(request, context, refused: self.roundsRefusal) { session, form in
             let month = try AdminForm.month(form)
             _ = try await self.services.storage.rounds.close(month: month, actor: Self.actor)
             return Self.done("/admin/rounds", "Closed the \(month) round.")
-        } catch {
-            return try await self.roundsPage(session, notice: nil, error: Self.describe(error), status: .badRequest)
         }
     }
 
     @Sendable func invite(request: Request, context: AppRequestContext) async throws -> Response {
-        let (session, form): (AdminSession, [String: String])
-        switch await self.authorisedForm(request, context: context) {
-        case .failure(let refusal): return refusal
-        case .success(let value): (session, form) = value
-        }
-        do {
+        try await self.submit(request, context, refused: self.roundsRefusal) { session, form in
             let month = try AdminForm.month(form)
             guard let count = form["count"].flatMap({ Int($0.trimmed) }), (1...500).contains(count) else {
                 throw AdminFormError("count: a number from 1 to 500")
@@ -179,8 +160,6 @@ struct AdminController: Sendable {
                 session, notice: "\(count) invitation links for \(month)\(team.map { " (\($0))" } ?? ""): copy them now, they are shown once.\(note)",
                 error: nil, status: .ok, links: links
             )
-        } catch {
-            return try await self.roundsPage(session, notice: nil, error: Self.describe(error), status: .badRequest)
         }
     }
 
@@ -242,13 +221,7 @@ struct AdminController: Sendable {
     }
 
     @Sendable func updateEpic(request: Request, context: AppRequestContext) async throws -> Response {
-        let (session, form): (AdminSession, [String: String])
-        switch await self.authorisedForm(request, context: context) {
-        case .failure(let refusal): return refusal
-        case .success(let value): (session, form) = value
-        }
-        let monthText = form["month"]
-        do {
+        try await self.submit(request, context, refused: self.epicsRefusal(request)) { session, form in
             let month = try AdminForm.month(form)
             let id = try self.epicId(form["id"], field: "id")
             try await self.requireEpic(id, of: month)
@@ -258,19 +231,11 @@ struct AdminController: Sendable {
             let change = EpicChange(status: status, owner: form["owner"] ?? "", title: form["title"], note: form["note"] ?? "", target: form["target"] ?? "")
             let epic = try await self.services.epics.update(id: id, change: change, actor: Self.actor, policy: self.policy)
             return Self.done("/admin/epics?month=\(month)", "Saved epic #\(epic.id).")
-        } catch {
-            return try await self.epicsPage(session, request: request, monthText: monthText, notice: nil, error: Self.describe(error), status: .badRequest)
         }
     }
 
     @Sendable func mergeEpics(request: Request, context: AppRequestContext) async throws -> Response {
-        let (session, form): (AdminSession, [String: String])
-        switch await self.authorisedForm(request, context: context) {
-        case .failure(let refusal): return refusal
-        case .success(let value): (session, form) = value
-        }
-        let monthText = form["month"]
-        do {
+        try await self.submit(request, context, refused: self.epicsRefusal(request)) { session, form in
             let month = try AdminForm.month(form)
             let into = try self.epicId(form["into"], field: "into")
             let from = try self.epicId(form["from"], field: "from")
@@ -278,35 +243,27 @@ struct AdminController: Sendable {
             try await self.requireEpic(from, of: month)
             let epic = try await self.services.epics.merge(into: into, from: from, actor: Self.actor, policy: self.policy)
             return Self.done("/admin/epics?month=\(month)", "Merged #\(from) into #\(epic.id).")
-        } catch {
-            return try await self.epicsPage(session, request: request, monthText: monthText, notice: nil, error: Self.describe(error), status: .badRequest)
         }
     }
 
     @Sendable func generateEpics(request: Request, context: AppRequestContext) async throws -> Response {
-        let (session, form): (AdminSession, [String: String])
-        switch await self.authorisedForm(request, context: context) {
-        case .failure(let refusal): return refusal
-        case .success(let value): (session, form) = value
-        }
-        let monthText = form["month"]
-        do {
-            let month = try AdminForm.month(form)
-            let force = form["confirm"] == "replace"
-            let delivery = try await self.services.pipeline.deliverySignals(month: month)
-            let embedder = self.embedder()
-            let generated = try await self.services.epics.generate(month: month, top: 5, delivery: delivery, force: force, actor: Self.actor, embedder: embedder)
-            guard generated.responses > 0 else { throw AdminFormError("month: \(month) has no answers, so there is nothing to generate from") }
-            return Self.done("/admin/epics?month=\(month)", "Generated \(generated.epics) epics from \(generated.themes) themes over \(generated.responses) responses.")
-        } catch EpicError.curated(let month, let ids) {
-            let titles = try await self.services.epics.list(month: month, policy: self.policy).epics.filter { ids.contains($0.id) }
-                .map { "#\($0.id) \($0.title)" }
-            return try await self.epicsPage(
-                session, request: request, monthText: month.description, notice: nil, error: nil, status: .conflict,
-                confirm: AdminEpicsPage.Confirm(month: month.description, curated: titles.isEmpty ? ids.map { "#\($0)" } : titles)
-            )
-        } catch {
-            return try await self.epicsPage(session, request: request, monthText: monthText, notice: nil, error: Self.describe(error), status: .badRequest)
+        try await self.submit(request, context, refused: self.epicsRefusal(request)) { session, form in
+            do {
+                let month = try AdminForm.month(form)
+                let force = form["confirm"] == "replace"
+                let delivery = try await self.services.pipeline.deliverySignals(month: month)
+                let embedder = self.embedder()
+                let generated = try await self.services.epics.generate(month: month, top: 5, delivery: delivery, force: force, actor: Self.actor, embedder: embedder)
+                guard generated.responses > 0 else { throw AdminFormError("month: \(month) has no answers, so there is nothing to generate from") }
+                return Self.done("/admin/epics?month=\(month)", "Generated \(generated.epics) epics from \(generated.themes) themes over \(generated.responses) responses.")
+            } catch EpicError.curated(let month, let ids) {
+                let titles = try await self.services.epics.list(month: month, policy: self.policy).epics.filter { ids.contains($0.id) }
+                    .map { "#\($0.id) \($0.title)" }
+                return try await self.epicsPage(
+                    session, request: request, monthText: month.description, notice: nil, error: nil, status: .conflict,
+                    confirm: AdminEpicsPage.Confirm(month: month.description, curated: titles.isEmpty ? ids.map { "#\($0)" } : titles)
+                )
+            }
         }
     }
 
@@ -362,20 +319,13 @@ struct AdminController: Sendable {
     }
 
     @Sendable func publish(request: Request, context: AppRequestContext) async throws -> Response {
-        let (session, form): (AdminSession, [String: String])
-        switch await self.authorisedForm(request, context: context) {
-        case .failure(let refusal): return refusal
-        case .success(let value): (session, form) = value
-        }
-        do {
+        try await self.submit(request, context, refused: self.reportRefusal) { session, form in
             let month = try AdminForm.month(form)
             guard month <= Month(containing: self.now()) else { throw AdminFormError("month: \(month) has not started yet, so there is nothing to report") }
             let report = try await self.services.reports.monthlyReport(month: month, policy: self.policy, rework: self.rework)
             let folder = try await HeavyWork.run { Result { try ReportPublisher.publish(report, formats: ReportFormat.allCases, to: self.reportsFolder) } }.get()
             try await self.services.storage.admin.recordAudit(actor: Self.actor, action: "report.publish", detail: "\(month) → \(folder.path) (html, md, json)")
             return Self.done("/admin/report", "Published \(month): \(report.headline.sentence)")
-        } catch {
-            return self.reportPage(session, notice: nil, error: Self.describe(error), status: .badRequest)
         }
     }
 
@@ -399,6 +349,37 @@ struct AdminController: Sendable {
     }
 
     // MARK: - Who may
+
+    /// Runs a form's action for a signed-in lead whose form carries the session's token; an error becomes the page
+    /// `refused` draws with the message, and nothing was changed (each action is one transaction).
+    private func submit(
+        _ request: Request, _ context: AppRequestContext, refused: (AdminSession, [String: String], String) async throws -> Response,
+        _ action: (AdminSession, [String: String]) async throws -> Response
+    ) async throws -> Response {
+        switch await self.authorisedForm(request, context: context) {
+        case .failure(let refusal): return refusal
+        case .success(let (session, form)):
+            do {
+                return try await action(session, form)
+            } catch {
+                return try await refused(session, form, Self.describe(error))
+            }
+        }
+    }
+
+    private func roundsRefusal(_ session: AdminSession, _ form: [String: String], _ message: String) async throws -> Response {
+        try await self.roundsPage(session, notice: nil, error: message, status: .badRequest)
+    }
+
+    private func epicsRefusal(_ request: Request) -> (AdminSession, [String: String], String) async throws -> Response {
+        { session, form, message in
+            try await self.epicsPage(session, request: request, monthText: form["month"], notice: nil, error: message, status: .badRequest)
+        }
+    }
+
+    private func reportRefusal(_ session: AdminSession, _ form: [String: String], _ message: String) async throws -> Response {
+        self.reportPage(session, notice: nil, error: message, status: .badRequest)
+    }
 
     /// The lead's session, renewed when it is more than a minute old (12 hours idle from now).
     private func signedIn(_ context: AppRequestContext) -> AdminSession? {
