@@ -119,11 +119,21 @@ enum TestServer {
                 throw error
             }
             try await Self.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        } catch let error as PSQLError {
+            await Self.databases.give()
+            // PSQLError's description hides the server's message; a failing test should show it.
+            throw ServerSaid(detail: String(reflecting: error))
         } catch {
             await Self.databases.give()
             throw error
         }
         await Self.databases.give()
+    }
+
+    /// A PostgreSQL error with the server's own message, for test failures that can be read.
+    struct ServerSaid: Error, CustomStringConvertible {
+        let detail: String
+        var description: String { self.detail }
     }
 
     /// Runs one statement on the test server's own database (`CREATE DATABASE` and the like).
