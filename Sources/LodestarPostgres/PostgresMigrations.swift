@@ -23,6 +23,7 @@ enum PostgresMigrations {
             name: "survey, pipeline, epics, commit history (SQLite v1 to v7)",
             statements: PostgresSchema.survey + PostgresSchema.pipeline + PostgresSchema.commitHistory + PostgresSchema.epics
         ),
+        Migration(version: 8, name: "epic status time", statements: PostgresSchema.epicStatusTime),
     ]
 
     /// The newest version this binary knows.

@@ -62,6 +62,7 @@ public func buildRouter(_ arguments: some AppArguments, services: Services) asyn
         reports: services.reports, folder: URL(fileURLWithPath: arguments.reportsPath, isDirectory: true), policy: try arguments.anonymityPolicy,
         rework: settings.rework, templates: templates, access: AdminAccess(adminToken: arguments.adminToken)
     ).addRoutes(to: router.group("reports"))
+    ChangesController(changes: services.changes, policy: try arguments.anonymityPolicy, templates: templates).addRoutes(to: router.group())
     routeMethods.set(router.routes.map { ($0.path.description, $0.method) })
     return router
 }

@@ -70,6 +70,7 @@ public struct CopyTable: Sendable {
         ("epic", [
             ("id", .integer), ("month", .text), ("rank", .integer), ("themeId", .integer), ("title", .text), ("status", .text),
             ("owner", .text), ("note", .text), ("previousId", .integer), ("mergedInto", .integer), ("curated", .boolean),
+            ("statusChangedAt", .time),
         ]),
     ]
 
