@@ -23,7 +23,8 @@ enum PostgresMigrations {
             name: "survey, pipeline, epics, commit history (SQLite v1 to v7)",
             statements: PostgresSchema.survey + PostgresSchema.pipeline + PostgresSchema.commitHistory + PostgresSchema.epics
         ),
-        Migration(version: 8, name: "admin sessions and epic targets", statements: PostgresSchema.adminSessions),
+        Migration(version: 8, name: "epic status time", statements: PostgresSchema.epicStatusTime),
+        Migration(version: 9, name: "admin sessions and epic targets", statements: PostgresSchema.adminSessions),
     ]
 
     /// The newest version this binary knows.

@@ -224,7 +224,21 @@ enum PostgresSchema {
         "CREATE INDEX epic_month ON epic(month, rank)",
     ]
 
-    /// v8: the lead's web sessions (`/admin`), shared by every node: the random key, the session's JSON and its expiry;
+    /// v8: when each epic's status last changed, for the public "you said → we did" page. Epics moved before take
+    /// the time of their latest `epic.update` audit entry that set a status (its detail starts `#<id> status=`).
+    static let epicStatusTime = [
+        "ALTER TABLE epic ADD COLUMN statusChangedAt timestamptz",
+        """
+        UPDATE epic SET statusChangedAt = (
+            SELECT max(a.at) FROM auditLog a
+            WHERE a.action = 'epic.update' AND starts_with(a.detail, '#' || epic.id || ' status=')
+        )
+        WHERE status <> 'proposed'
+        """,
+        "CREATE INDEX epic_statusChangedAt ON epic(statusChangedAt) WHERE status <> 'proposed'",
+    ]
+
+    /// v9: the lead's web sessions (`/admin`), shared by every node: the random key, the session's JSON and its expiry;
     /// and the lead's target of an epic.
     static let adminSessions = [
         """

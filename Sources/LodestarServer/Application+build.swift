@@ -68,6 +68,7 @@ public func buildRouter(_ arguments: some AppArguments, services: Services) asyn
         reports: services.reports, folder: URL(fileURLWithPath: arguments.reportsPath, isDirectory: true), policy: try arguments.anonymityPolicy,
         rework: settings.rework, templates: templates, access: AdminAccess(adminToken: arguments.adminToken)
     ).addRoutes(to: router.group("reports"))
+    ChangesController(changes: services.changes, policy: try arguments.anonymityPolicy, templates: templates).addRoutes(to: router.group())
     AdminController(
         services: services, templates: templates, csrf: csrf, adminToken: arguments.adminToken, signInFailures: RateLimiter(perMinute: 5, refillPerMinute: 0.2),
         policy: try arguments.anonymityPolicy, rework: settings.rework, reportsFolder: URL(fileURLWithPath: arguments.reportsPath, isDirectory: true),

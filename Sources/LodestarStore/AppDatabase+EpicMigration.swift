@@ -50,4 +50,23 @@ extension AppDatabase {
             )
         }
     }
+
+    /// When each epic's status last changed, for the public "you said → we did" page (newest first). Epics moved
+    /// before this version take the time of their latest `epic.update` audit entry that set a status (its detail
+    /// starts `#<id> status=`, as `EpicChange.summary` writes it); one moved without such an entry keeps NULL.
+    static func registerEpicStatusTimeMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v8 epic status time") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE epic ADD COLUMN statusChangedAt DATETIME;
+                    UPDATE epic SET statusChangedAt = (
+                        SELECT MAX(a.at) FROM auditLog a
+                        WHERE a.action = 'epic.update' AND a.detail LIKE '#' || epic.id || ' status=%'
+                    )
+                    WHERE status <> 'proposed';
+                    CREATE INDEX epic_statusChangedAt ON epic(statusChangedAt) WHERE status <> 'proposed';
+                    """
+            )
+        }
+    }
 }

@@ -59,6 +59,7 @@ extension AppDatabase {
         Self.registerPipelineMigration(&migrator)
         Self.registerEpicMigration(&migrator)
         Self.registerProjectMigration(&migrator)
+        Self.registerEpicStatusTimeMigration(&migrator)
         Self.registerSessionMigration(&migrator)
         return migrator
     }

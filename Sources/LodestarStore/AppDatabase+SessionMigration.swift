@@ -1,11 +1,11 @@
 import GRDB
 
 extension AppDatabase {
-    /// v8: the lead's web sessions (`/admin`), kept in the database so that every node behind a load balancer knows
+    /// v9: the lead's web sessions (`/admin`), kept in the database so that every node behind a load balancer knows
     /// them (a session row holds no name or address: only the random key, the session's JSON and its expiry); and
     /// what the lead says an epic should move, overriding the automatic link (`EpicTarget`'s text form).
     static func registerSessionMigration(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v8 admin sessions and epic targets") { db in
+        migrator.registerMigration("v9 admin sessions and epic targets") { db in
             try db.execute(
                 sql: """
                     CREATE TABLE adminSession (

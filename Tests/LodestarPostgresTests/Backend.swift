@@ -115,10 +115,10 @@ enum TestServer {
             do {
                 try await body(try Self.urlText(database: name))
             } catch {
-                try? await Self.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+                await Self.drop(name)
                 throw error
             }
-            try await Self.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            await Self.drop(name)
         } catch let error as PSQLError {
             await Self.databases.give()
             // PSQLError's description hides the server's message; a failing test should show it.
@@ -128,6 +128,20 @@ enum TestServer {
             throw error
         }
         await Self.databases.give()
+    }
+
+    /// Drops a test database, trying again for a while: `WITH (FORCE)` cannot end the autovacuum worker that may be
+    /// cleaning it at that moment ("must be a member of the role whose process is being terminated"). A database
+    /// left behind is harmless, since the whole test server is thrown away, so a drop never fails a test.
+    static func drop(_ name: String) async {
+        for attempt in 0..<20 {
+            do {
+                try await Self.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+                return
+            } catch {
+                try? await Task.sleep(for: .milliseconds(100 * (attempt + 1)))
+            }
+        }
     }
 
     /// A PostgreSQL error with the server's own message, for test failures that can be read.

@@ -59,8 +59,8 @@ struct PostgresConnectTests {
             await (try await LodestarPostgres.PostgresDatabase.connect(url: text, logger: TestServer.logger, leaseTimeout: TestServer.leaseTimeout)).close()
             try await TestServer.execute("INSERT INTO lodestar_schema (version, name) VALUES (99, 'from the future')", database: url.database)
             let error = try await self.connectError(text)
-            #expect(error == .schemaTooNew(host: url.hostAndPort, database: url.database, found: 99, supported: 8))
-            #expect(error.description.contains("version 99") && error.description.contains("version 8"))
+            #expect(error == .schemaTooNew(host: url.hostAndPort, database: url.database, found: 99, supported: 9))
+            #expect(error.description.contains("version 99") && error.description.contains("version 9"))
         }
     }
 
@@ -71,7 +71,7 @@ struct PostgresConnectTests {
             async let second = LodestarPostgres.PostgresDatabase.connect(url: text, logger: TestServer.logger, leaseTimeout: TestServer.leaseTimeout)
             let nodes = try await [first, second]
             for node in nodes { await node.close() }
-            #expect(try await TestServer.integers("SELECT version FROM lodestar_schema ORDER BY version", database: url.database) == [7, 8])
+            #expect(try await TestServer.integers("SELECT version FROM lodestar_schema ORDER BY version", database: url.database) == [7, 8, 9])
         }
     }
 
@@ -80,7 +80,7 @@ struct PostgresConnectTests {
             let url = try PostgresURL.parse(text)
             await (try await LodestarPostgres.PostgresDatabase.connect(url: text, logger: TestServer.logger, leaseTimeout: TestServer.leaseTimeout)).close()
             await (try await LodestarPostgres.PostgresDatabase.connect(url: text, logger: TestServer.logger, leaseTimeout: TestServer.leaseTimeout)).close()
-            #expect(try await TestServer.integers("SELECT version FROM lodestar_schema ORDER BY version", database: url.database) == [7, 8])
+            #expect(try await TestServer.integers("SELECT version FROM lodestar_schema ORDER BY version", database: url.database) == [7, 8, 9])
         }
     }
 

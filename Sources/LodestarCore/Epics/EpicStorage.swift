@@ -20,7 +20,7 @@ public protocol EpicStorage: Sendable {
     /// One epic as stored, merged or not.
     func epic(id: Int64) async throws -> StoredEpic?
     /// Sets the fields on a live epic, marks it curated when there is any, and appends the audit entry, in one
-    /// transaction. Throws `EpicError.notFound` or `.merged`. - Returns: the epic's month.
+    /// transaction; a status other than the one stored also sets `statusChangedAt` to now. Throws `EpicError.notFound` or `.merged`. - Returns: the epic's month.
     func apply(_ fields: [EpicField], to id: Int64, actor: String, detail: String) async throws -> Month
     /// Folds one epic's theme into another's, in one transaction; throws `EpicError.notFound` or `.merged` when
     /// either is no longer live.
@@ -30,6 +30,10 @@ public protocol EpicStorage: Sendable {
     /// Live epics of months before `month` that the lead moved on from `proposed`, newest month first then by
     /// rank, at most `limit`, each with its theme.
     func movedEpics(before month: Month, limit: Int) async throws -> [(epic: StoredEpic, theme: StoredTheme)]
+    /// Live epics of every month that the lead moved on from `proposed`, the latest status change first (those
+    /// without a recorded time last, newest month first), then by month, rank and id; at most `limit`, each with its
+    /// theme.
+    func recentlyMovedEpics(limit: Int) async throws -> [(epic: StoredEpic, theme: StoredTheme)]
 }
 
 /// One field an edit sets; nil clears an optional field.
@@ -86,10 +90,13 @@ public struct StoredEpic: Sendable, Equatable {
     public var mergedInto: Int64?
     /// What the lead linked the epic to; nil: the automatic link.
     public var target: EpicTarget?
+    /// When the lead last changed the status; nil while it is `proposed`, and for an epic moved before the time was
+    /// kept and without an audit entry saying when.
+    public var statusChangedAt: Date?
 
     public init(
         id: Int64, month: Month, rank: Int, themeId: Int64, title: String, status: EpicStatus, owner: String?, note: String?,
-        previousId: Int64?, mergedInto: Int64?, target: EpicTarget? = nil
+        previousId: Int64?, mergedInto: Int64?, target: EpicTarget? = nil, statusChangedAt: Date? = nil
     ) {
         self.id = id
         self.month = month
@@ -102,6 +109,7 @@ public struct StoredEpic: Sendable, Equatable {
         self.previousId = previousId
         self.mergedInto = mergedInto
         self.target = target
+        self.statusChangedAt = statusChangedAt
     }
 }
 

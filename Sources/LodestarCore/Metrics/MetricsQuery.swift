@@ -48,7 +48,10 @@ public struct MetricsQuery: Sendable, Equatable {
     public func baseline(for period: Period) throws(Invalid) -> Period? {
         switch (self.baselineFrom, self.baselineTo) {
         case (nil, nil):
-            return self.compare ? period.previous : nil
+            // A period longer than the years since 2000 has no whole baseline before it: it is left out rather than
+            // reaching back past year 0, whose days cannot be written as YYYY-MM-DD.
+            guard self.compare, let earliest = try? Month(year: 2000, month: 1), period.previous.from >= earliest.start else { return nil }
+            return period.previous
         case (let from?, let to?):
             let start = try Self.day(from, field: "baselineFrom")
             let end = try Self.day(to, field: "baselineTo", end: true)
@@ -89,6 +92,8 @@ public struct MetricsQuery: Sendable, Equatable {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            // The years a month may name: before 1583 the calendar's own rules made some days parse and others not.
+            (2000...9999).contains(year),
             let date = Calendar.utc.date(from: DateComponents(year: year, month: month, day: day)),
             Day.string(from: date) == text
         else { throw Invalid(field: field, message: "'\(text)' is not a day (YYYY-MM-DD) or a month (YYYY-MM)") }

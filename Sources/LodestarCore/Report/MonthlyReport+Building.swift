@@ -61,7 +61,7 @@ extension MonthlyReport {
             // A month under k shows no theme or score of its own: its epics stay in `epics list` for the lead.
             epics: developers.withheld ? [] : inputs.epics.epics,
             // An earlier epic's title was built from its own month's answers, so it shows only when that month had k.
-            youSaidWeDid: inputs.outcomes.filter { outcome in inputs.policy.allows(inputs.rounds.first { $0.month == outcome.month }?.responses ?? 0) }
+            youSaidWeDid: inputs.outcomes.filter { YouSaidWeDid.shows($0.month, rounds: inputs.rounds, policy: inputs.policy) }
                 .map { Outcome($0, tiles: delivery.tiles, months: months, month: inputs.month) }
         )
         self.method = MethodSection(inputs)

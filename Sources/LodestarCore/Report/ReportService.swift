@@ -40,7 +40,7 @@ public struct ReportService: Sendable {
             best: Self.trends(themes, month: month, kind: .strength) { $0.respondents },
             worst: Self.trends(themes, month: month, kind: .need) { $0.breakdown.namedWorst },
             change: Self.trends(themes, month: month, kind: .need) { $0.breakdown.askedForChange },
-            outcomes: Self.outcomes(try await self.epicStorage.movedEpics(before: month, limit: Self.outcomeCount), now: themes, month: month),
+            outcomes: YouSaidWeDid.outcomes(try await self.epicStorage.movedEpics(before: month, limit: Self.outcomeCount), now: themes, month: month),
             facts: await facts, benchmarks: benchmarks, latestResponseDay: try await self.responses.latestResponseDay(),
             latestEvent: history.latestEvent
         )
@@ -59,18 +59,5 @@ public struct ReportService: Sendable {
         return themes.filter { $0.month == month && $0.kind == kind && count($0) > 0 }
             .sorted { (count($0), -$0.id) > (count($1), -$1.id) }
             .map { MonthlyReport.ThemeTrend(label: $0.label, respondents: count($0), previousRespondents: before[$0.identity]) }
-    }
-
-    /// Earlier epics a lead moved on, with their theme's respondents then and in `month`.
-    static func outcomes(_ moved: [(epic: StoredEpic, theme: StoredTheme)], now themes: [StoredTheme], month: Month) -> [EpicOutcomeInput] {
-        moved.map { epic, theme in
-            let now = themes.filter { $0.month == month && $0.identity == theme.identity && $0.kind == theme.kind }.map(\.respondents).max()
-            return EpicOutcomeInput(
-                epicId: epic.id, month: epic.month, title: epic.title, status: epic.status, owner: epic.owner,
-                respondentsThen: theme.respondents, respondentsNow: now ?? 0,
-                // The lead's target overrides the automatic link; a rating target has no delivery figure here.
-                metric: epic.target.map(\.metric) ?? theme.breakdown.deliveryMetric
-            )
-        }
     }
 }

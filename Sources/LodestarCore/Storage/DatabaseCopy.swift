@@ -69,7 +69,8 @@ public struct CopyTable: Sendable {
         // links after every epic is in.
         ("epic", [
             ("id", .integer), ("month", .text), ("rank", .integer), ("themeId", .integer), ("title", .text), ("status", .text),
-            ("owner", .text), ("note", .text), ("previousId", .integer), ("mergedInto", .integer), ("curated", .boolean), ("target", .text),
+            ("owner", .text), ("note", .text), ("previousId", .integer), ("mergedInto", .integer), ("curated", .boolean),
+            ("statusChangedAt", .time), ("target", .text),
         ]),
     ]
 

@@ -32,12 +32,15 @@ public struct Services: Sendable {
     public let epics: EpicService
     public let reports: ReportService
     public let pipeline: PipelineService
+    /// The public "You said → we did" page and feed.
+    public let changes: ChangesService
 
     public init(storage: any Storage) {
         self.storage = storage
         self.epics = EpicService(storage: storage.epics, rounds: storage.rounds, responses: storage.responses)
         self.reports = ReportService(rounds: storage.rounds, responses: storage.responses, epicStorage: storage.epics, pipeline: storage.pipeline)
         self.pipeline = PipelineService(repository: storage.pipeline)
+        self.changes = ChangesService(rounds: storage.rounds, epics: storage.epics, admin: storage.admin)
     }
 
     /// The survey use cases; `now` sets the clock answers are dated by (the demo backdates them).

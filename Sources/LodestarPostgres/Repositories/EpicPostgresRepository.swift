@@ -14,7 +14,7 @@ public struct EpicPostgresRepository: EpicStorage {
     /// The select list of a theme row, in the order `theme(_:)` decodes.
     static let themeColumns = "id, month, kind, identity, label, keywords::text, respondents, mentions, score, breakdown::text"
     /// The select list of an epic row, in the order `epic(_:)` decodes.
-    static let epicColumns = "id, month, rank, themeId, title, status, owner, note, previousId, mergedInto, target"
+    static let epicColumns = "id, month, rank, themeId, title, status, owner, note, previousId, mergedInto, statusChangedAt, target"
 
     public func earlierThemes(before month: Month) async throws -> [EpicPlanner.EarlierTheme] {
         try await self.themes(where: "month < \(month.description)").map {
@@ -149,7 +149,15 @@ public struct EpicPostgresRepository: EpicStorage {
             let month = try await Self.liveMonth(connection, id: id, logger: logger)
             for field in fields {
                 switch field {
-                case .status(let status): try await connection.query("UPDATE epic SET status = \(status.rawValue) WHERE id = \(id)", logger: logger)
+                case .status(let status):
+                    try await connection.query(
+                        """
+                        UPDATE epic SET statusChangedAt = CASE WHEN status <> \(status.rawValue) THEN \(Date()) ELSE statusChangedAt END,
+                            status = \(status.rawValue)
+                        WHERE id = \(id)
+                        """,
+                        logger: logger
+                    )
                 case .owner(let owner): try await connection.query("UPDATE epic SET owner = \(owner) WHERE id = \(id)", logger: logger)
                 case .title(let title): try await connection.query("UPDATE epic SET title = \(title) WHERE id = \(id)", logger: logger)
                 case .note(let note): try await connection.query("UPDATE epic SET note = \(note) WHERE id = \(id)", logger: logger)
@@ -223,6 +231,21 @@ public struct EpicPostgresRepository: EpicStorage {
         return epics.compactMap { epic in themes[epic.themeId].map { (epic, $0) } }
     }
 
+    public func recentlyMovedEpics(limit: Int) async throws -> [(epic: StoredEpic, theme: StoredTheme)] {
+        let logger = self.database.logger
+        let epics = try await self.database.withConnection { connection in
+            try await connection.query(
+                """
+                SELECT \(unescaped: Self.epicColumns) FROM epic WHERE status <> 'proposed' AND mergedInto IS NULL
+                ORDER BY statusChangedAt DESC NULLS LAST, month DESC, rank, id LIMIT \(limit)
+                """,
+                logger: logger
+            ).collect().map(Self.epic)
+        }
+        let themes = Dictionary(uniqueKeysWithValues: try await self.themes(where: "id = ANY(\(epics.map(\.themeId)))").map { ($0.id, $0) })
+        return epics.compactMap { epic in themes[epic.themeId].map { (epic, $0) } }
+    }
+
     // MARK: - Rows
 
     private func themes(where condition: PostgresQuery) async throws -> [StoredTheme] {
@@ -254,12 +277,13 @@ public struct EpicPostgresRepository: EpicStorage {
     }
 
     static func epic(_ row: PostgresRow) throws -> StoredEpic {
-        let (id, month, rank, theme, title, status, owner, note, previous, merged, target) = try row.decode(
-            (Int64, String, Int, Int64, String, String, String?, String?, Int64?, Int64?, String?).self
+        let (id, month, rank, theme, title, status, owner, note, previous, merged, changed, target) = try row.decode(
+            (Int64, String, Int, Int64, String, String, String?, String?, Int64?, Int64?, Date?, String?).self
         )
         return StoredEpic(
             id: id, month: try Month(parsing: month), rank: rank, themeId: theme, title: title, status: EpicStatus(rawValue: status) ?? .proposed,
-            owner: owner, note: note, previousId: previous, mergedInto: merged, target: target.flatMap { try? EpicTarget(parsing: $0) }
+            owner: owner, note: note, previousId: previous, mergedInto: merged, target: target.flatMap { try? EpicTarget(parsing: $0) },
+            statusChangedAt: changed
         )
     }
 

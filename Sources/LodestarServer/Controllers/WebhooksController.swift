@@ -42,6 +42,7 @@ struct WebhooksController: Sendable {
             throw APIError(.unauthorized, "missing or wrong X-Hub-Signature-256", field: "X-Hub-Signature-256")
         }
         guard let event = request.headers[Self.githubEvent] else { throw APIError(.badRequest, "missing X-GitHub-Event", field: "X-GitHub-Event") }
+        try Self.requireObject(body, from: "GitHub")
         let outcome = try Self.parse { () throws(WebhookError) in
             try GitHubWebhook.outcome(event: event, body: body, options: self.settings.webhooks)
         }
@@ -56,6 +57,7 @@ struct WebhooksController: Sendable {
             throw APIError(.unauthorized, "missing or wrong X-Gitlab-Token", field: "X-Gitlab-Token")
         }
         let body = try await self.body(of: request)
+        try Self.requireObject(body, from: "GitLab")
         let event = request.headers[Self.gitlabEvent] ?? ""
         let outcome = try Self.parse { () throws(WebhookError) in
             try GitLabWebhook.outcome(event: event, body: body, options: self.settings.webhooks)
@@ -144,6 +146,14 @@ struct WebhooksController: Sendable {
             let fresh = try await self.pipeline.store(events, deliveryId: deliveryId)
             if fresh { self.metrics.eventsIngested(events.count, from: sender) }
             return EditedResponse(status: .accepted, response: Accepted(stored: fresh ? events.count : 0, duplicate: fresh ? nil : true))
+        }
+    }
+
+    /// Refuses a body that is not a JSON object (empty, a list, a string…) even for an event that is ignored: every
+    /// delivery of GitHub and GitLab is one object, and the API contract says so.
+    static func requireObject(_ body: Data, from sender: String) throws {
+        guard (try? JSONSerialization.jsonObject(with: body)) is [String: Any] else {
+            throw APIError(.badRequest, "the body must be a JSON object, as \(sender) sends every event", field: "body")
         }
     }
 

@@ -77,7 +77,11 @@ public struct EpicSQLiteRepository: EpicStorage {
             let month = try Self.liveMonth(db, id: id)
             for field in fields {
                 switch field {
-                case .status(let status): try db.execute(sql: "UPDATE epic SET status = ? WHERE id = ?", arguments: [status.rawValue, id])
+                case .status(let status):
+                    try db.execute(
+                        sql: "UPDATE epic SET statusChangedAt = CASE WHEN status <> ? THEN ? ELSE statusChangedAt END, status = ? WHERE id = ?",
+                        arguments: [status.rawValue, Date(), status.rawValue, id]
+                    )
                 case .owner(let owner): try db.execute(sql: "UPDATE epic SET owner = ? WHERE id = ?", arguments: [owner, id])
                 case .title(let title): try db.execute(sql: "UPDATE epic SET title = ? WHERE id = ?", arguments: [title, id])
                 case .note(let note): try db.execute(sql: "UPDATE epic SET note = ? WHERE id = ?", arguments: [note, id])
@@ -143,6 +147,22 @@ public struct EpicSQLiteRepository: EpicStorage {
                     ORDER BY month DESC, rank LIMIT ?
                     """,
                 arguments: [month.description, limit]
+            ).map(Self.epic)
+            return try epics.compactMap { epic in
+                try ThemeRow.fetchOne(db, sql: "SELECT * FROM theme WHERE id = ?", arguments: [epic.themeId]).map { (epic, try $0.stored()) }
+            }
+        }
+    }
+
+    public func recentlyMovedEpics(limit: Int) async throws -> [(epic: StoredEpic, theme: StoredTheme)] {
+        try await self.database.writer.read { db in
+            let epics = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM epic WHERE status <> 'proposed' AND mergedInto IS NULL
+                    ORDER BY statusChangedAt IS NULL, statusChangedAt DESC, month DESC, rank, id LIMIT ?
+                    """,
+                arguments: [limit]
             ).map(Self.epic)
             return try epics.compactMap { epic in
                 try ThemeRow.fetchOne(db, sql: "SELECT * FROM theme WHERE id = ?", arguments: [epic.themeId]).map { (epic, try $0.stored()) }
@@ -237,7 +257,8 @@ public struct EpicSQLiteRepository: EpicStorage {
         StoredEpic(
             id: row["id"], month: try Month(parsing: row["month"]), rank: row["rank"], themeId: row["themeId"], title: row["title"],
             status: EpicStatus(rawValue: row["status"]) ?? .proposed, owner: row["owner"], note: row["note"], previousId: row["previousId"],
-            mergedInto: row["mergedInto"], target: (row["target"] as String?).flatMap { try? EpicTarget(parsing: $0) }
+            mergedInto: row["mergedInto"], target: (row["target"] as String?).flatMap { try? EpicTarget(parsing: $0) },
+            statusChangedAt: row["statusChangedAt"]
         )
     }
 
