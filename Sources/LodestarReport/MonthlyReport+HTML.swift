@@ -162,7 +162,7 @@ extension MonthlyReport {
                     [
                         "#\(outcome.epicId) \(outcome.title)", outcome.month.description,
                         outcome.status.rawValue + (outcome.owner.map { " (\($0))" } ?? ""),
-                        "\(outcome.respondentsThen) → \(outcome.respondentsNow)" + (outcome.change.map { " (\(Self.signedPercent($0)))" } ?? ""),
+                        "\(outcome.respondentsThen) → \(outcome.respondentsNow.map(String.init) ?? "withheld (under k)")" + (outcome.change.map { " (\(Self.signedPercent($0)))" } ?? ""),
                         outcome.metric.map { "\($0.name): \($0.display(outcome.metricThen)) → \($0.display(outcome.metricNow))" } ?? "—",
                     ]
                 }

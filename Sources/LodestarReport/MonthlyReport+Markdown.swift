@@ -63,7 +63,7 @@ extension MonthlyReport {
                         rows: self.roadmap.youSaidWeDid.map { outcome in
                             [
                                 "#\(outcome.epicId) \(outcome.title)", outcome.month.description, outcome.status.rawValue,
-                                "\(outcome.respondentsThen) → \(outcome.respondentsNow)",
+                                "\(outcome.respondentsThen) → \(outcome.respondentsNow.map(String.init) ?? "withheld (under k)")",
                                 outcome.metric.map { "\($0.name): \($0.display(outcome.metricThen)) → \($0.display(outcome.metricNow))" } ?? "—",
                             ]
                         }

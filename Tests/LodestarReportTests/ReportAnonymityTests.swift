@@ -8,9 +8,9 @@ struct ReportAnonymityTests {
     static let month = try! Month(parsing: "2026-11")
     static let october = try! Month(parsing: "2026-10")
 
-    static func report(octoberResponses: Int, worst: [MonthlyReport.ThemeTrend] = []) throws -> MonthlyReport {
+    static func report(octoberResponses: Int, novemberResponses: Int = 12, worst: [MonthlyReport.ThemeTrend] = []) throws -> MonthlyReport {
         let rounds = [
-            RoundSummary(month: Self.month, survey: "pulse", mode: .open, status: .open, responses: 12, invited: 0),
+            RoundSummary(month: Self.month, survey: "pulse", mode: .open, status: .open, responses: novemberResponses, invited: 0),
             RoundSummary(month: Self.october, survey: "pulse", mode: .open, status: .closed, responses: octoberResponses, invited: 0),
         ]
         let outcome = EpicOutcomeInput(
@@ -19,7 +19,7 @@ struct ReportAnonymityTests {
         )
         let inputs = ReportInputs(
             month: Self.month, policy: try AnonymityPolicy(k: 5), rounds: rounds, definition: nil, responses: [:],
-            epics: MonthEpics(month: Self.month, responses: 12, anonymityK: 5, epics: [], strengths: []),
+            epics: MonthEpics(month: Self.month, responses: novemberResponses, anonymityK: 5, epics: [], strengths: []),
             best: [], worst: worst, change: [], outcomes: [outcome], facts: DeliveryFacts(columns: DeliveryColumns()),
             latestResponseDay: nil, latestEvent: nil
         )
@@ -30,6 +30,13 @@ struct ReportAnonymityTests {
         #expect(try Self.report(octoberResponses: 4).roadmap.youSaidWeDid.isEmpty)
         #expect(try Self.report(octoberResponses: 4).html().contains("Words of three people") == false)
         #expect(try Self.report(octoberResponses: 5).roadmap.youSaidWeDid.map(\.title) == ["Words of three people"])
+    }
+
+    @Test func anEarlierEpicsCountNowIsWithheldInAMonthUnderK() throws {
+        let report = try Self.report(octoberResponses: 5, novemberResponses: 4)
+        let outcome = try #require(report.roadmap.youSaidWeDid.first)
+        #expect(outcome.respondentsThen == 3 && outcome.respondentsNow == nil && outcome.change == nil)
+        #expect(report.markdown().contains("3 → withheld (under k)"))
     }
 
     @Test func aThemeFewerThanKPeopleRaisedIsNotListed() throws {

@@ -62,7 +62,7 @@ extension MonthlyReport {
             epics: developers.withheld ? [] : inputs.epics.epics,
             // An earlier epic's title was built from its own month's answers, so it shows only when that month had k.
             youSaidWeDid: inputs.outcomes.filter { YouSaidWeDid.shows($0.month, rounds: inputs.rounds, policy: inputs.policy) }
-                .map { Outcome($0, tiles: delivery.tiles, months: months, month: inputs.month) }
+                .map { Outcome($0, tiles: delivery.tiles, months: months, month: inputs.month, nowWithheld: developers.withheld) }
         )
         self.method = MethodSection(inputs)
         // A month with answers, or with any delivery (a deployment, an incident, a change shipped) has data.

@@ -49,15 +49,16 @@ extension MonthlyReport.ThemeTrend {
 }
 
 extension MonthlyReport.Outcome {
-    init(_ input: EpicOutcomeInput, tiles: [MonthlyReport.Tile], months: [Month], month: Month) {
+    init(_ input: EpicOutcomeInput, tiles: [MonthlyReport.Tile], months: [Month], month: Month, nowWithheld: Bool) {
         self.epicId = input.epicId
         self.month = input.month
         self.title = input.title
         self.status = input.status
         self.owner = input.owner
         self.respondentsThen = input.respondentsThen
-        self.respondentsNow = input.respondentsNow
-        self.change = MonthlyReport.DevelopersSection.relativeChange(Double(input.respondentsThen), Double(input.respondentsNow))
+        // This month's count of a theme is theme information of this month: under k it is not shown.
+        self.respondentsNow = nowWithheld ? nil : input.respondentsNow
+        self.change = self.respondentsNow.flatMap { MonthlyReport.DevelopersSection.relativeChange(Double(input.respondentsThen), Double($0)) }
         self.metric = input.metric
         let trend = tiles.first { $0.metric == input.metric }?.trend
         self.metricThen = months.firstIndex(of: input.month).flatMap { trend?[$0] }

@@ -104,8 +104,9 @@ public struct MonthlyReport: Codable, Sendable, Equatable {
         public var status: EpicStatus
         public var owner: String?
         public var respondentsThen: Int
-        /// Respondents raising the same theme this month (0 when nobody did).
-        public var respondentsNow: Int
+        /// Respondents raising the same theme this month (0 when nobody did); nil when this month had fewer than k
+        /// responses, whose themes the report does not show.
+        public var respondentsNow: Int?
         public var change: Double?
         public var metric: DeliveryMetric?
         public var metricThen: Double?
