@@ -8,6 +8,8 @@ and at 390 px, keyboard only where a lead could be.
 import datetime
 import os
 import unittest
+import urllib.request
+from xml.etree import ElementTree
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -129,6 +131,25 @@ class DesktopAdminTest(AdminTestCase):
         self.driver.find_element(By.CSS_SELECTOR, f"a[href='/reports/{current_month()}/']").click()
         heading = self.wait.until(EC.visibility_of_element_located((By.TAG_NAME, "h1")))
         self.assertTrue(heading.text.startswith("Platform report"), heading.text)
+
+        # A developer follows what happened: from the home page to "You said → we did", then its Atom feed.
+        self.driver.get(base_url() + "/")
+        self.driver.find_element(By.CSS_SELECTOR, "a[href='/changes']").click()
+        self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "ol.changes")))
+        entry = self.driver.find_element(By.ID, f"epic-{epic_id}")
+        self.assertIn("Planned", entry.text)
+        title = entry.find_element(By.CSS_SELECTOR, "h2 span[dir=auto]").text
+        self.assertTrue(title, "the moved epic is listed without its title")
+        self.assert_no_horizontal_scroll()
+        self.full_page_screenshot("changes-desktop")
+        feed_link = self.driver.find_element(By.CSS_SELECTOR, "link[rel=alternate][type='application/atom+xml']")
+        feed_url = feed_link.get_attribute("href")
+        with urllib.request.urlopen(feed_url, timeout=10) as response:
+            self.assertTrue(response.headers["Content-Type"].startswith("application/atom+xml"))
+            feed = ElementTree.fromstring(response.read())
+        atom = "{http://www.w3.org/2005/Atom}"
+        entries = feed.findall(f"{atom}entry")
+        self.assertTrue(any(e.findtext(f"{atom}title", "").find(title) >= 0 for e in entries), f"{title!r} is not in the feed")
 
         # Every action is in the audit log, newest first.
         self.driver.get(base_url() + "/admin/audit?action=epic.")
