@@ -78,66 +78,81 @@ extension DeliveryColumnsAssembly {
         let sortedMoves = moved.sorted { left, right in
             let (l, r) = (old.changeService[left.row], old.changeService[right.row])
             if l != r { return l < r }
-            return left.sha != right.sha ? Array(left.sha.utf8).lexicographicallyPrecedes(right.sha.utf8) : left.row < right.row
+            return left.sha != right.sha ? left.sha.utf8.lexicographicallyPrecedes(right.sha.utf8) : left.row < right.row
         }
         var isMoved = Array(repeating: false, count: old.changeService.count)
         for move in moved { isMoved[move.row] = true }
 
         // Every row once, in the new order: each kept row where it was, each moved one where its full hash sorts.
-        var order: [(row: Int, sha: String?)] = []
+        // An entry is a row and the index of its move in `sortedMoves`, or -1 for a kept row.
+        var order: [(row: Int32, move: Int32)] = []
         order.reserveCapacity(old.changeService.count)
         var next = 0
         for row in 0..<old.changeService.count where !isMoved[row] {
             while next < sortedMoves.count, Self.precedes(sortedMoves[next], row: row, in: old) {
-                order.append((sortedMoves[next].row, sortedMoves[next].sha))
+                order.append((Int32(sortedMoves[next].row), Int32(next)))
                 next += 1
             }
-            order.append((row, nil))
+            order.append((Int32(row), -1))
         }
-        order += sortedMoves[next...].map { ($0.row, $0.sha) }
+        for index in next..<sortedMoves.count { order.append((Int32(sortedMoves[index].row), Int32(index))) }
 
         var result = old
         result.changeService = []
         result.changeStart = []
         result.changeCommitted = []
         result.changeSHAs = TextColumn()
+        result.changeService.reserveCapacity(order.count)
+        result.changeStart.reserveCapacity(order.count)
+        result.changeCommitted.reserveCapacity(order.count)
+        result.changeSHAs.reserveCapacity(texts: order.count, bytes: old.changeSHAs.bytes.count)
         var newParents = TextColumn()
-        func sha(_ entry: (row: Int, sha: String?)) -> String { entry.sha ?? old.changeSHAs[entry.row] }
-        var start = 0
-        while start < order.count {
-            // One commit: the entries of one service and one (full) hash, which sort next to each other.
-            var end = start + 1
-            let first = order[start]
-            if first.sha != nil || (start + 1 < order.count && order[start + 1].sha != nil) {
-                while end < order.count, old.changeService[order[end].row] == old.changeService[first.row], sha(order[end]) == sha(first) { end += 1 }
-            }
-            let rows = order[start..<end].map(\.row)
-            let service = old.changeService[first.row]
-            result.changeService.append(service)
-            result.changeStart.append(rows.map { old.changeStart[$0] }.min()!)
-            result.changeCommitted.append(rows.map { old.changeCommitted[$0] }.min()!)
-            if rows.count == 1, first.sha == nil {
-                oldParents.bytes.withUnsafeBufferPointer { all in newParents.append(UnsafeBufferPointer(rebasing: all[oldParents.start(first.row)..<oldParents.ends[first.row]])) }
-                old.changeSHAs.bytes.withUnsafeBufferPointer { all in
-                    result.changeSHAs.append(UnsafeBufferPointer(rebasing: all[old.changeSHAs.start(first.row)..<old.changeSHAs.ends[first.row]]))
-                }
-            } else {
-                let head = sha(first)
-                result.changeSHAs.append(head)
-                var kept: String?
-                for row in rows {
-                    let parent = oldParents[row]
-                    let (smaller, other) = ShortSHAs.parents(kept, parent.isEmpty ? nil : parent)
-                    kept = smaller
-                    if let other, other != head {
-                        edges.service.append(service)
-                        edges.heads.append(head)
-                        edges.contained.append(other)
+        newParents.reserveCapacity(texts: order.count, bytes: oldParents.bytes.count)
+        func sha(_ entry: (row: Int32, move: Int32)) -> String { entry.move >= 0 ? sortedMoves[Int(entry.move)].sha : old.changeSHAs[Int(entry.row)] }
+        oldParents.bytes.withUnsafeBufferPointer { parentBytes in
+            old.changeSHAs.bytes.withUnsafeBufferPointer { shaBytes in
+                var start = 0
+                while start < order.count {
+                    let first = order[start]
+                    let row = Int(first.row)
+                    let service = old.changeService[row]
+                    // Kept rows are unique, so only a run that involves a moved row can be one commit reported twice.
+                    guard first.move >= 0 || (start + 1 < order.count && order[start + 1].move >= 0) else {
+                        result.changeService.append(service)
+                        result.changeStart.append(old.changeStart[row])
+                        result.changeCommitted.append(old.changeCommitted[row])
+                        result.changeSHAs.append(UnsafeBufferPointer(rebasing: shaBytes[old.changeSHAs.start(row)..<old.changeSHAs.ends[row]]))
+                        newParents.append(UnsafeBufferPointer(rebasing: parentBytes[oldParents.start(row)..<oldParents.ends[row]]))
+                        start += 1
+                        continue
                     }
+                    // One commit: the entries of one service and one (full) hash, which sort next to each other.
+                    let head = sha(first)
+                    var end = start + 1
+                    while end < order.count, old.changeService[Int(order[end].row)] == service, sha(order[end]) == head { end += 1 }
+                    result.changeService.append(service)
+                    result.changeSHAs.append(head)
+                    var (earliestStart, earliestCommit) = (Double.infinity, Double.infinity)
+                    var kept: String?
+                    for entry in order[start..<end] {
+                        let row = Int(entry.row)
+                        earliestStart = min(earliestStart, old.changeStart[row])
+                        earliestCommit = min(earliestCommit, old.changeCommitted[row])
+                        let parent = oldParents[row]
+                        let (smaller, other) = ShortSHAs.parents(kept, parent.isEmpty ? nil : parent)
+                        kept = smaller
+                        if let other, other != head {
+                            edges.service.append(service)
+                            edges.heads.append(head)
+                            edges.contained.append(other)
+                        }
+                    }
+                    result.changeStart.append(earliestStart)
+                    result.changeCommitted.append(earliestCommit)
+                    newParents.append(kept ?? "")
+                    start = end
                 }
-                newParents.append(kept ?? "")
             }
-            start = end
         }
         columns = result
         parents = newParents
