@@ -57,6 +57,8 @@ extension DeliveryColumnsAssembly {
         var result = TextColumn()
         result.reserveCapacity(texts: lists.count, bytes: lists.bytes.count)
         ShortSHAs.forEach(lists) { deployment, text in
+            // Most deployments list one full hash: nothing to replace.
+            guard text.count != 40, text.count != 64 else { return result.append(text.bindMemory(to: UInt8.self)) }
             let listed = text.split(separator: UInt8(ascii: " ")).map { UnsafeRawBufferPointer(rebasing: $0) }
             let replaced = listed.map { full($0, deployment) }
             if replaced.allSatisfy({ $0 == nil }) {
