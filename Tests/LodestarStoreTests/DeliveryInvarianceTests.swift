@@ -51,6 +51,18 @@ struct DeliveryInvarianceTests {
         }
     }
 
+    @Test func mergesWithBitbucketsShortHashesChangeNothing() async {
+        await propertyCheck(count: 12, input: Gen.uint64(in: 1...UInt64.max)) { seed in
+            let scenario = DeliveryScenario(seed: seed, days: 30)
+            let expected = try await Self.metrics(of: scenario)
+            let bitbucket = scenario.bitbucketMerges()
+            #expect(try await Self.metrics(of: bitbucket) == expected)
+            #expect(try await Self.metrics(of: bitbucket.reordered(seed: seed &+ 7)) == expected)
+            let everything = bitbucket.shuffledCommits(seed: seed &+ 8).splitPushes(seed: seed &+ 9).twice().reordered(seed: seed &+ 10)
+            #expect(try await Self.metrics(of: everything) == expected)
+        }
+    }
+
     @Test func theScenariosHaveWhatTheInvariantsAreAbout() throws {
         // Guards the generator: without branches, merges, force-pushes, failures and incidents the properties say little.
         let deliveries = DeliveryScenario(seed: 7).deliveries
@@ -64,6 +76,11 @@ struct DeliveryInvarianceTests {
         #expect(bodies.contains { $0.merge != nil } && bodies.contains(where: \.forced))
         #expect(deployments.contains { $0.result != .success } && deployments.contains { $0.environment == "staging" })
         #expect(incidents.contains { $0.rootCauseSHA != nil } && incidents.contains { $0.rootCauseSHA == nil })
+        // Bitbucket's merges give 12-character hashes, which the pushes give in full.
+        let merges = try DeliveryScenario(seed: 7).bitbucketMerges().events().flatMap(\.self).compactMap { event -> ChangeEvent? in
+            if case .change(let change) = event, change.sha.count == 12 { change } else { nil }
+        }
+        #expect(!merges.isEmpty)
     }
 }
 

@@ -12,6 +12,9 @@ public struct DeliveryScenario: Sendable {
     /// One delivery: a GitHub webhook (event name and body) or events sent as they are.
     public enum Delivery: Sendable, Equatable {
         case github(event: String, body: PushOrMerge)
+        /// A merged pull request as Bitbucket Cloud sends it (`pullrequest:fulfilled`): its merge, source and
+        /// destination commits as 12-character hashes.
+        case bitbucketMerge(PushOrMerge)
         case events([PipelineEvent])
     }
 
@@ -37,6 +40,18 @@ public struct DeliveryScenario: Sendable {
             public var base: String
             public var opened: Date
             public var merged: Date
+        }
+
+        /// The Bitbucket Cloud `pullrequest:fulfilled` body of a merge, its hashes cut to Bitbucket's 12 characters.
+        public func bitbucketBody() -> String {
+            guard let merge = self.merge else { return "{}" }
+            func short(_ sha: String) -> String { String(sha.prefix(12)) }
+            return #"""
+                {"pullrequest": {"state": "MERGED", "created_on": "\#(Timestamp.iso8601(merge.opened))", \#
+                "updated_on": "\#(Timestamp.iso8601(merge.merged))", "merge_commit": {"hash": "\#(short(self.after))"}, \#
+                "source": {"commit": {"hash": "\#(short(merge.head))"}}, "destination": {"commit": {"hash": "\#(short(merge.base))"}}}, \#
+                "repository": {"name": "\#(self.service)", "full_name": "acme/\#(self.service)"}}
+                """#
         }
 
         /// The GitHub body, commits in the order given.
@@ -212,12 +227,25 @@ public struct DeliveryScenario: Sendable {
         return copy
     }
 
+    /// Every merged pull request sent as Bitbucket Cloud sends it, with 12-character hashes (see `Delivery.bitbucketMerge`):
+    /// the pushes still give every commit in full, so the facts are the same.
+    public func bitbucketMerges() -> DeliveryScenario {
+        var copy = self
+        copy.deliveries = self.deliveries.map { delivery in
+            guard case .github("pull_request", let body) = delivery else { return delivery }
+            return .bitbucketMerge(body)
+        }
+        return copy
+    }
+
     /// Whether a direct push's commits are one chain from `before` (true of the generated direct pushes, whose
     /// commits are new; a merge push also lists the branch, which is not).
     func isChain(_ body: PushOrMerge) -> Bool {
         !self.deliveries.contains { other in
-            if case .github("pull_request", let merge) = other { return merge.after == body.after }
-            return false
+            switch other {
+            case .github("pull_request", let merge), .bitbucketMerge(let merge): return merge.after == body.after
+            default: return false
+            }
         }
     }
 
@@ -226,6 +254,10 @@ public struct DeliveryScenario: Sendable {
         try self.deliveries.map { delivery in
             switch delivery {
             case .events(let events):
+                return events
+            case .bitbucketMerge(let body):
+                let delivery = WebhookDelivery(headers: ["X-Event-Key": "pullrequest:fulfilled"], body: Data(body.bitbucketBody().utf8))
+                guard case .events(let events) = try BitbucketWebhook.outcome(of: delivery, options: options) else { return [] }
                 return events
             case .github(let event, let body):
                 guard case .events(let events) = try GitHubWebhook.outcome(event: event, body: Data(body.body().utf8), options: options) else {

@@ -172,6 +172,8 @@ public struct DeliveryColumns: Sendable {
     public var deploymentProject: [Int32] = []
 
     public var incidents: [IncidentEvent] = []
+    /// Short hashes that begin several full hashes of their service, so stand for none (see `ShortSHAs`).
+    public var ambiguousShortSHAs: [AmbiguousShortSHA] = []
 
     public init() {}
 
@@ -205,6 +207,8 @@ public struct DeliveryColumns: Sendable {
 
     /// Builds the columns from events, as tests and small histories have them.
     public init(history: DeliveryHistory) {
+        let (history, ambiguous) = ShortSHAs.resolve(history)
+        self.ambiguousShortSHAs = ambiguous
         self.teams = history.teams
         var serviceIds: [String: Int32] = [:]
         func service(_ name: String) -> Int32 {

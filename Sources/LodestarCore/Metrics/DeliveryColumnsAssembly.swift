@@ -3,14 +3,16 @@ import Foundation
 /// The backend-free half of loading the pipeline history into `DeliveryColumns`: each backend reads its rows into
 /// these shapes (changes in order of service then sha, by bytes; deployments in order of id), and `assemble` numbers
 /// the deployments' services, builds the stated history's graph, and finds each change's parent and each
-/// deployment's commits by binary search among the service's shas.
+/// deployment's commits by binary search among the service's shas, once short hashes are replaced by the full ones
+/// they stand for (`resolveShortSHAs`).
 public enum DeliveryColumnsAssembly {
     /// The second half of a load: two halves of the finding run side by side.
     public static func assemble(
         _ columns: DeliveryColumns, parents: TextColumn, edges: EdgeRows, deployments rows: DeploymentRows
     ) async -> DeliveryColumns {
-        var columns = columns
+        var (columns, parents, edges, rows) = (columns, parents, edges, rows)
         Self.number(rows, into: &columns)
+        Self.resolveShortSHAs(&columns, parents: &parents, edges: &edges, deployments: &rows.shas)
         let keys = columns.changeSHAs.prefixKeys()
         columns.graph = Self.graph(edges, in: columns, keys: keys)
         let found = columns
