@@ -43,31 +43,37 @@ public struct AnnounceSettings: Sendable, Equatable {
     public var isEmpty: Bool { self.webhook == nil && self.mail == nil }
 
     /// Reads `LODESTAR_SLACK_WEBHOOK_URL`, `LODESTAR_SMTP_URL`, `LODESTAR_ANNOUNCE_TO`, `LODESTAR_ANNOUNCE_FROM`,
-    /// `LODESTAR_SMTP_CA_FILE` and `LODESTAR_PUBLIC_URL`. `hostName` makes the default sender, `lodestar@<hostName>`.
+    /// `LODESTAR_SMTP_CA_FILE` and `LODESTAR_PUBLIC_URL`. `hostName` is this machine's, for the default sender when
+    /// the public address's host is not a name.
     public init(environment: [String: String], hostName: String = ProcessInfo.processInfo.hostName) throws(FieldError) {
         func value(_ name: String) -> String? { environment[name]?.trimmingCharacters(in: .whitespaces).nilIfEmpty }
         let webhook = try value(Self.webhookVariable).map { text throws(FieldError) in try Self.webhookURL(text) }
+        // The link's address comes first: the default sender is named after it.
+        var publicURL: URL?
+        if let text = value(Self.publicURLVariable) { publicURL = try Self.publicURL(text) }
         var mail: MailSettings?
         switch (value(SMTPServer.variable), value(Self.toVariable)) {
         case (nil, nil):
             if value(Self.caFileVariable) != nil || value(Self.fromVariable) != nil {
-                throw FieldError(field: SMTPServer.variable, message: "not set, but \(Self.fromVariable) or \(Self.caFileVariable) is: set it to send e-mail")
+                throw FieldError(
+                    field: SMTPServer.variable, message: "not set, but \(Self.fromVariable) or \(Self.caFileVariable) is: set it to send e-mail")
             }
         case (nil, _?):
-            throw FieldError(field: SMTPServer.variable, message: "not set, but \(Self.toVariable) is: set it to the mail server, smtp://[user:password@]host[:port]")
+            throw FieldError(
+                field: SMTPServer.variable,
+                message: "not set, but \(Self.toVariable) is: set it to the mail server, smtp://[user:password@]host[:port]")
         case (_?, nil):
             throw FieldError(field: Self.toVariable, message: "not set, but \(SMTPServer.variable) is: set it to the recipients, comma-separated")
         case (let url?, let to?):
             let caFile = try value(Self.caFileVariable).map { path throws(FieldError) in try Self.caFile(path) }
-            mail = MailSettings(server: try SMTPServer(url: url, caFile: caFile), from: try Self.sender(value(Self.fromVariable), hostName: hostName), to: try Self.recipients(to))
+            let from = try Self.sender(value(Self.fromVariable), publicHost: publicURL?.host, hostName: hostName)
+            mail = MailSettings(server: try SMTPServer(url: url, caFile: caFile), from: from, to: try Self.recipients(to))
         }
-        var publicURL: URL?
-        if let text = value(Self.publicURLVariable) {
-            publicURL = try Self.publicURL(text)
-        } else if webhook != nil || mail != nil {
+        if publicURL == nil, webhook != nil || mail != nil {
             throw FieldError(
                 field: Self.publicURLVariable,
-                message: "not set: set it to the address readers open Lodestar at (https://lodestar.example.com), so the announcement links to the report"
+                message:
+                    "not set: set it to the address readers open Lodestar at (https://lodestar.example.com), so the announcement links to the report"
             )
         }
         self.init(publicURL: publicURL, webhook: webhook, mail: mail)
@@ -109,17 +115,23 @@ public struct AnnounceSettings: Sendable, Equatable {
         return addresses
     }
 
-    static func sender(_ text: String?, hostName: String) throws(FieldError) -> EmailAddress {
+    /// `LODESTAR_ANNOUNCE_FROM`, else `lodestar@` the public address's host (a name the team owns), else `lodestar@`
+    /// this machine's name when that is a domain name.
+    static func sender(_ text: String?, publicHost: String?, hostName: String) throws(FieldError) -> EmailAddress {
         if let text {
             guard let address = EmailAddress(text) else {
                 throw FieldError(field: Self.fromVariable, message: "'\(text)' is not an e-mail address (expected lodestar@example.com)")
             }
             return address
         }
-        guard let address = EmailAddress("lodestar@\(hostName)") else {
-            throw FieldError(field: Self.fromVariable, message: "not set, and this machine's name '\(hostName)' makes no address: set it (lodestar@example.com)")
+        for host in [publicHost, hostName].compactMap({ $0 }) where host != "localhost" && !SMTPServer.isIPAddress(host) {
+            if let address = EmailAddress("lodestar@\(host)") { return address }
         }
-        return address
+        throw FieldError(
+            field: Self.fromVariable,
+            message:
+                "not set, and neither \(Self.publicURLVariable)'s host nor this machine's name '\(hostName)' makes an address: set it (lodestar@example.com)"
+        )
     }
 
     static func caFile(_ path: String) throws(FieldError) -> String {

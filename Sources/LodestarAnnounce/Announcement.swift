@@ -33,8 +33,10 @@ public struct Announcement: Sendable, Equatable {
     /// The `text` of a Slack or Mattermost message: plain lines (no emphasis, which the two spell differently), with
     /// `&`, `<` and `>` escaped as Slack requires and Mattermost's Markdown reads back as the characters.
     public var chatText: String {
-        self.lines.map { $0.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;") }
-            .joined(separator: "\n")
+        self.lines.map {
+            $0.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        }
+        .joined(separator: "\n")
     }
 
     /// The e-mail's body: the sentence and the link, then a line saying where it came from.

@@ -65,7 +65,8 @@ public struct SMTPClient: Sendable {
             guard Self.offers("STARTTLS", extensions) else {
                 throw Failure(
                     step: "STARTTLS",
-                    reason: "\(self.server.shown) does not offer STARTTLS, so neither the credentials nor the mail were sent over the unencrypted connection"
+                    reason:
+                        "\(self.server.shown) does not offer STARTTLS, so neither the credentials nor the mail were sent over the unencrypted connection"
                 )
             }
             try await conversation.command("STARTTLS", expect: 220, step: "STARTTLS")
@@ -77,7 +78,8 @@ public struct SMTPClient: Sendable {
                 try await channel.eventLoop.submit {
                     let watcher = TLSHandshakeWatcher(promise: handshake)
                     try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: hostname), position: .first)
-                    try channel.pipeline.syncOperations.addHandler(watcher, position: .after(channel.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self)))
+                    try channel.pipeline.syncOperations.addHandler(
+                        watcher, position: .after(channel.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self)))
                 }.get()
                 try await handshake.futureResult.get()
             } catch {
@@ -160,13 +162,26 @@ public struct SMTPClient: Sendable {
         return "[\(ip)]"
     }
 
+    /// A TLS failure in a sentence: BoringSSL's reason code (`CERTIFICATE_VERIFY_FAILED`) without its source path.
+    static func tlsReason(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("failedToValidateHostname") {
+            return "TLS failed: the server's certificate does not name the host of LODESTAR_SMTP_URL"
+        }
+        let code = text.range(of: "OPENSSL_internal:[A-Z0-9_]+", options: .regularExpression).map { text[$0].dropFirst("OPENSSL_internal:".count) }
+        if code == "CERTIFICATE_VERIFY_FAILED" {
+            return
+                "TLS failed: the server's certificate is not trusted (CERTIFICATE_VERIFY_FAILED); set LODESTAR_SMTP_CA_FILE to the CA that signed it"
+        }
+        return "TLS failed (\(code.map(String.init) ?? text))"
+    }
+
     static func reason(_ error: any Error) -> String {
         switch error {
         case let error as Failure: error.description
         case let error as SMTPProtocolError: error.description
         case let error as SMTPTimeoutError: error.description
-        case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError:
-            "TLS failed (\(error)); check that the certificate names the host of LODESTAR_SMTP_URL, and set LODESTAR_SMTP_CA_FILE when a private CA signed it"
+        case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError: Self.tlsReason(error)
         case let error as NIOConnectionError: error.connectionErrors.first.map { "\($0.error)" } ?? "\(error)"
         case let error as IOError: error.description
         case is ChannelError: "the connection closed (\(error))"

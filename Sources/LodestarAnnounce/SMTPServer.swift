@@ -19,7 +19,10 @@ public struct SMTPServer: Sendable, Equatable {
     /// A PEM file of certificates to trust besides the system's (`LODESTAR_SMTP_CA_FILE`), for a private CA.
     public var caFile: String?
 
-    public init(host: String, port: Int = Self.defaultPort, username: String? = nil, password: String? = nil, requireStartTLS: Bool = true, caFile: String? = nil) {
+    public init(
+        host: String, port: Int = Self.defaultPort, username: String? = nil, password: String? = nil, requireStartTLS: Bool = true,
+        caFile: String? = nil
+    ) {
         self.host = host
         self.port = port
         self.username = username
@@ -58,7 +61,8 @@ public struct SMTPServer: Sendable, Equatable {
             requireStartTLS = item.value == "required"
         }
         if !requireStartTLS, !Self.isLoopback(host) {
-            throw FieldError(field: field, message: "starttls=off is accepted for a server on this machine only (localhost, 127.0.0.1, ::1), not \(host)")
+            throw FieldError(
+                field: field, message: "starttls=off is accepted for a server on this machine only (localhost, 127.0.0.1, ::1), not \(host)")
         }
         let username = parts.user?.removingPercentEncoding
         let password = parts.password?.removingPercentEncoding

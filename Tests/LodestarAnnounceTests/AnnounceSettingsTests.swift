@@ -27,13 +27,14 @@ struct AnnounceSettingsTests {
     }
 
     @Test func readsEveryChannel() throws {
-        let settings = try self.settings(self.mail.merging(self.link) { $1 }.merging(["LODESTAR_SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T/B/x"]) { $1 })
+        let settings = try self.settings(
+            self.mail.merging(self.link) { $1 }.merging(["LODESTAR_SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T/B/x"]) { $1 })
         #expect(settings.webhook?.host == "hooks.slack.com")
         #expect(settings.publicURL?.absoluteString == "https://lodestar.example.com")
         let mail = try #require(settings.mail)
         #expect(mail.server == SMTPServer(host: "mail.example.com", port: 587, username: "alice", password: "s3cret"))
         #expect(mail.to.map(\.text) == ["team@example.com", "lead@example.com"])
-        #expect(mail.from.text == "lodestar@build.example.com")
+        #expect(mail.from.text == "lodestar@lodestar.example.com")
     }
 
     @Test func needsThePublicURLOnceAChannelIsSet() {
@@ -63,8 +64,10 @@ struct AnnounceSettingsTests {
     @Test func refusesABadSMTPURLWithoutRepeatingThePassword() {
         let environment = self.link.merging(self.mail) { $1 }
         for (url, words) in [
-            ("smtps://alice:s3cret@mail.example.com", "587"), ("http://mail.example.com", "smtp"), ("smtp://alice:s3cret@mail.example.com:99999", "port"),
-            ("smtp://alice@mail.example.com", "password"), ("smtp://alice:s3cret@mail.example.com/x", "path"), ("smtp://alice:s3cret@mail.example.com?tls=1", "tls"),
+            ("smtps://alice:s3cret@mail.example.com", "587"), ("http://mail.example.com", "smtp"),
+            ("smtp://alice:s3cret@mail.example.com:99999", "port"),
+            ("smtp://alice@mail.example.com", "password"), ("smtp://alice:s3cret@mail.example.com/x", "path"),
+            ("smtp://alice:s3cret@mail.example.com?tls=1", "tls"),
         ] {
             let error = self.refusal(environment.merging(["LODESTAR_SMTP_URL": url]) { $1 })
             #expect(error?.field == "LODESTAR_SMTP_URL", "\(url)")
@@ -80,12 +83,14 @@ struct AnnounceSettingsTests {
         #expect(error?.field == "LODESTAR_SMTP_URL" && error?.message.contains("this machine only") == true)
     }
 
-    @Test func refusesASenderThatIsNotAnAddress() {
+    @Test func refusesASenderThatIsNotAnAddress() throws {
         let environment = self.link.merging(self.mail) { $1 }
         #expect(self.refusal(environment.merging(["LODESTAR_ANNOUNCE_FROM": "Lodestar"]) { $1 })?.field == "LODESTAR_ANNOUNCE_FROM")
+        let byAddress = environment.merging(["LODESTAR_PUBLIC_URL": "http://10.0.0.5:8080"]) { $1 }
+        #expect(try AnnounceSettings(environment: byAddress, hostName: "build.example.com").mail?.from.text == "lodestar@build.example.com")
         do {
-            _ = try AnnounceSettings(environment: environment, hostName: "a host")
-            Issue.record("a host name with a space made a sender")
+            _ = try AnnounceSettings(environment: byAddress, hostName: "vm")
+            Issue.record("an address and a bare host name made a sender")
         } catch {
             #expect(error.field == "LODESTAR_ANNOUNCE_FROM" && error.message.contains("not set"))
         }

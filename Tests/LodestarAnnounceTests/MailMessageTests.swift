@@ -8,7 +8,8 @@ struct MailMessageTests {
     let to = [EmailAddress("team@example.com")!, EmailAddress("lead@example.com")!]
 
     func message(subject: String = "Platform report · November 2026", body: String = "Deployments +1%.") -> MailMessage {
-        MailMessage(from: self.from, to: self.to, subject: subject, body: body, date: Date(timeIntervalSince1970: 1_796_529_000), messageID: "m1@example.com")
+        MailMessage(
+            from: self.from, to: self.to, subject: subject, body: body, date: Date(timeIntervalSince1970: 1_796_529_000), messageID: "m1@example.com")
     }
 
     func headers(_ message: MailMessage) -> [String] {
@@ -30,7 +31,8 @@ struct MailMessageTests {
         let subject = "Platform report · " + String(repeating: "Überblick ", count: 8)
         let lines = self.headers(self.message(subject: subject))
         let start = try #require(lines.firstIndex { $0.hasPrefix("Subject: ") })
-        let folded = [String(lines[start].dropFirst("Subject: ".count))] + lines[(start + 1)...].prefix { $0.hasPrefix(" ") }.map { String($0.dropFirst()) }
+        let folded =
+            [String(lines[start].dropFirst("Subject: ".count))] + lines[(start + 1)...].prefix { $0.hasPrefix(" ") }.map { String($0.dropFirst()) }
         #expect(folded.count > 1)
         var bytes = Data()
         for word in folded {

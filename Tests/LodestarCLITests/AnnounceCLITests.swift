@@ -16,7 +16,8 @@ struct AnnounceCLITests {
     /// Every announcement setting cleared (an empty value is unset), then `settings`.
     func environment(_ settings: [String: String]) -> [String: String] {
         let names = [
-            "LODESTAR_PUBLIC_URL", "LODESTAR_SLACK_WEBHOOK_URL", "LODESTAR_SMTP_URL", "LODESTAR_ANNOUNCE_TO", "LODESTAR_ANNOUNCE_FROM", "LODESTAR_SMTP_CA_FILE",
+            "LODESTAR_PUBLIC_URL", "LODESTAR_SLACK_WEBHOOK_URL", "LODESTAR_SMTP_URL", "LODESTAR_ANNOUNCE_TO", "LODESTAR_ANNOUNCE_FROM",
+            "LODESTAR_SMTP_CA_FILE",
         ]
         return Dictionary(uniqueKeysWithValues: names.map { ($0, "") }).merging(settings) { $1 }
     }
@@ -41,7 +42,8 @@ struct AnnounceCLITests {
         let (chat, mail) = (try LocalReceiver.webhook(), try LocalReceiver.mailServer())
         let result = try self.publish(["--announce"], environment: self.channels(chat: chat, mail: mail))
         #expect(result.status == 0, "\(result.err)")
-        #expect(result.out.contains("Published \(self.month)") && result.out.contains("Announced on chat") && result.out.contains("Announced on e-mail"))
+        #expect(
+            result.out.contains("Published \(self.month)") && result.out.contains("Announced on chat") && result.out.contains("Announced on e-mail"))
         let posted = try #require(chat.received("request-").first)
         #expect(posted.contains("No survey answers or deliveries were recorded for 2026-01"))
         let message = try #require(mail.received("message-").first { $0.hasPrefix("{") })
@@ -68,7 +70,8 @@ struct AnnounceCLITests {
     @Test func announceSendsAPublishedMonth() throws {
         #expect(try self.publish(environment: self.environment([:])).status == 0)
         let chat = try LocalReceiver.webhook()
-        let result = try self.cli.run(["report", "announce", "--month", self.month, "--out", self.out], environment: self.channels(chat: chat, mail: nil))
+        let result = try self.cli.run(
+            ["report", "announce", "--month", self.month, "--out", self.out], environment: self.channels(chat: chat, mail: nil))
         #expect(result.status == 0 && result.out.contains("Announced on chat (posted to 127.0.0.1)"))
         #expect(chat.received("request-").count == 1)
     }
@@ -76,7 +79,8 @@ struct AnnounceCLITests {
     @Test func announceExitsNonZeroWhenAChannelFailed() throws {
         #expect(try self.publish(environment: self.environment([:])).status == 0)
         let (chat, mail) = (try LocalReceiver.webhook(), try LocalReceiver.mailServer(tls: .none))
-        let result = try self.cli.run(["report", "announce", "--month", self.month, "--out", self.out], environment: self.channels(chat: chat, mail: mail))
+        let result = try self.cli.run(
+            ["report", "announce", "--month", self.month, "--out", self.out], environment: self.channels(chat: chat, mail: mail))
         #expect(result.status != 0)
         #expect(result.out.contains("Announced on chat") && result.err.contains("Not announced on e-mail: SMTP STARTTLS"))
         #expect(result.err.contains("retry with: lodestar report announce --month \(self.month)"))
@@ -84,7 +88,8 @@ struct AnnounceCLITests {
 
     @Test func announceRefusesAMonthThatWasNotPublished() throws {
         let chat = try LocalReceiver.webhook()
-        let result = try self.cli.run(["report", "announce", "--month", "2025-12", "--out", self.out], environment: self.channels(chat: chat, mail: nil))
+        let result = try self.cli.run(
+            ["report", "announce", "--month", "2025-12", "--out", self.out], environment: self.channels(chat: chat, mail: nil))
         #expect(result.status != 0 && result.err.contains("2025-12 has not been published"))
         #expect(chat.received("request-").isEmpty)
     }

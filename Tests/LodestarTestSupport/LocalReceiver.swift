@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A local stand-in for a chat webhook or a mail server: a Python process on an ephemeral loopback port, started
 /// for one test and stopped with it, that writes what it receives into its own folder. Nothing leaves the machine.
@@ -59,8 +60,12 @@ public final class LocalReceiver: @unchecked Sendable {
 
     /// The files the receiver wrote whose names start with `prefix`, in the order received, as text.
     public func received(_ prefix: String) -> [String] {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: self.folder.path)) ?? []).filter { $0.hasPrefix(prefix) && !$0.hasSuffix(".tmp") }
-        let ordered = names.sorted { (Int($0.dropFirst(prefix.count).prefix { $0.isNumber }) ?? 0) < (Int($1.dropFirst(prefix.count).prefix { $0.isNumber }) ?? 0) }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: self.folder.path)) ?? []).filter {
+            $0.hasPrefix(prefix) && !$0.hasSuffix(".tmp")
+        }
+        let ordered = names.sorted {
+            (Int($0.dropFirst(prefix.count).prefix { $0.isNumber }) ?? 0) < (Int($1.dropFirst(prefix.count).prefix { $0.isNumber }) ?? 0)
+        }
         return ordered.compactMap { try? String(contentsOf: self.folder.appendingPathComponent($0), encoding: .utf8) }
     }
 
@@ -109,8 +114,11 @@ public final class LocalReceiver: @unchecked Sendable {
         return try LocalReceiver(script: LocalReceiverScripts.smtp, arguments: arguments, folder: folder)
     }
 
-    /// The throwaway CA's certificate, for `LODESTAR_SMTP_CA_FILE`.
-    public var caFile: String { self.folder.appendingPathComponent("ca.pem").path }
+    /// The throwaway CA's certificate, for `LODESTAR_SMTP_CA_FILE`; nil for a server without TLS.
+    public var caFile: String? {
+        let path = self.folder.appendingPathComponent("ca.pem").path
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
 
     /// A CA and a server certificate for localhost and 127.0.0.1 it signed; returns the certificate and key paths.
     static func makeCertificates(in folder: URL) throws -> [String] {
@@ -118,12 +126,21 @@ public final class LocalReceiver: @unchecked Sendable {
         try Data("subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n".utf8)
             .write(to: folder.appendingPathComponent("leaf.ext"))
         let steps: [[String]] = [
-            ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", path("ca.key"), "-out", path("ca.pem"),
-             "-days", "2", "-subj", "/CN=Lodestar test CA"],
-            ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", path("server.key"), "-out", path("server.csr"),
-             "-subj", "/CN=localhost"],
-            ["x509", "-req", "-in", path("server.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"), "-CAcreateserial", "-out", path("server.pem"),
-             "-days", "2", "-extfile", path("leaf.ext")],
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", path("ca.key"), "-out",
+                path("ca.pem"),
+                "-days", "2", "-subj", "/CN=Lodestar test CA",
+            ],
+            [
+                "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", path("server.key"), "-out",
+                path("server.csr"),
+                "-subj", "/CN=localhost",
+            ],
+            [
+                "x509", "-req", "-in", path("server.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"), "-CAcreateserial", "-out",
+                path("server.pem"),
+                "-days", "2", "-extfile", path("leaf.ext"),
+            ],
         ]
         for step in steps {
             let output: ChildProcess.Output

@@ -3,6 +3,7 @@ import Foundation
 import LodestarAnnounce
 import LodestarCore
 import LodestarReport
+import Logging
 
 /// The settings `report announce` and `report publish --announce` read, for their help.
 let announceSettingsHelp = "LODESTAR_PUBLIC_URL, and LODESTAR_SLACK_WEBHOOK_URL and/or LODESTAR_SMTP_URL with LODESTAR_ANNOUNCE_TO"
@@ -46,7 +47,9 @@ extension Report {
             }
             ReportAnnouncing.print(outcomes)
             if outcomes.contains(where: \.failed) {
-                printError("Announcing \(month) failed on \(ReportAnnouncing.failedChannels(outcomes)); retry with: \(ReportAnnouncing.retry(month, out: self.out))")
+                printError(
+                    "Announcing \(month) failed on \(ReportAnnouncing.failedChannels(outcomes)); retry with: \(ReportAnnouncing.retry(month, out: self.out))"
+                )
                 throw ExitCode(1)
             }
         }
@@ -70,8 +73,12 @@ enum ReportAnnouncing {
 
     /// Announces on every channel and records the outcome in the audit log (channels and outcomes only: no
     /// address, URL or password). A failure to record is printed, and changes no outcome.
-    static func announce(_ report: MonthlyReport, file: ReportFormat?, settings: AnnounceSettings, services: Services) async -> [AnnouncementOutcome] {
-        let outcomes = await Announcer(settings: settings).announce(report, file: file)
+    static func announce(_ report: MonthlyReport, file: ReportFormat?, settings: AnnounceSettings, services: Services) async -> [AnnouncementOutcome]
+    {
+        // The outcomes are printed; the announcer's own log would say the same again.
+        var logger = Logger(label: "lodestar.announce")
+        logger.logLevel = .error
+        let outcomes = await Announcer(settings: settings, logger: logger).announce(report, file: file)
         let attempted = outcomes.filter { $0.result != .notConfigured }
         let detail = "\(report.month): " + attempted.map(\.description).joined(separator: "; ")
         do {
