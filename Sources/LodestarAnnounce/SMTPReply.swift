@@ -50,6 +50,9 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
             self.pendingCode = code
             return .continue
         }
+        // The client never pipelines, so a server answers one command with one reply. More bytes behind a reply
+        // are a second, unasked reply, which is how a man in the middle injects answers around STARTTLS: refused.
+        guard buffer.readableBytes == 0 else { throw SMTPProtocolError(message: "more than one reply to one command") }
         context.fireChannelRead(Self.wrapInboundOut(SMTPReply(code: code, lines: self.pending)))
         self.pending = []
         self.pendingCode = nil
