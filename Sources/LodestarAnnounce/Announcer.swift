@@ -111,4 +111,10 @@ public struct AnnouncementOutcome: Sendable, Equatable, CustomStringConvertible 
 
     /// `chat: sent (posted to hooks.slack.com)`, as the CLI prints it and the audit log keeps it.
     public var description: String { "\(self.channel): \(self.result)" }
+
+    /// The audit log's detail of a `report.announce`: the month and each configured channel's outcome, with no
+    /// address, URL or password (`2026-11: chat: sent (posted to hooks.slack.com); e-mail: failed: SMTP …`).
+    public static func auditDetail(_ outcomes: [AnnouncementOutcome], month: Month) -> String {
+        "\(month): " + outcomes.filter { $0.result != .notConfigured }.map(\.description).joined(separator: "; ")
+    }
 }

@@ -79,8 +79,7 @@ enum ReportAnnouncing {
         var logger = Logger(label: "lodestar.announce")
         logger.logLevel = .error
         let outcomes = await Announcer(settings: settings, logger: logger).announce(report, file: file)
-        let attempted = outcomes.filter { $0.result != .notConfigured }
-        let detail = "\(report.month): " + attempted.map(\.description).joined(separator: "; ")
+        let detail = AnnouncementOutcome.auditDetail(outcomes, month: report.month)
         do {
             try await services.storage.admin.recordAudit(actor: Actor.cli, action: "report.announce", detail: detail)
         } catch {
