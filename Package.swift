@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(
@@ -63,6 +66,21 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        // Announcing a published report (issue 19): a Slack-compatible webhook over AsyncHTTPClient and e-mail over
+        // SMTP with STARTTLS, written on SwiftNIO and NIOSSL.
+        .target(
+            name: "LodestarAnnounce",
+            dependencies: [
+                "LodestarCore",
+                "LodestarReport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "LodestarResources",
             path: "Resources",
@@ -97,6 +115,7 @@ let package = Package(
                 "LodestarServer",
                 "LodestarPostgres",
                 "LodestarEmbeddings",
+                "LodestarAnnounce",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -125,6 +144,16 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LodestarCLITests", dependencies: ["lodestar", "LodestarCore", "LodestarTestSupport"]),
+        // Against a local HTTP receiver and a local aiosmtpd with STARTTLS, never the internet.
+        .testTarget(
+            name: "LodestarAnnounceTests",
+            dependencies: [
+                "LodestarCore", "LodestarAnnounce", "LodestarTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "LodestarServerTests",
             dependencies: [
