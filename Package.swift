@@ -94,6 +94,8 @@ let package = Package(
                 "LodestarStore",
                 "LodestarReport",
                 "LodestarResources",
+                // The publish button at /admin/report announces the report as `report publish --announce` does.
+                "LodestarAnnounce",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // The lead's sign-in session at /admin (SessionMiddleware over a store in the database).
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -160,6 +162,8 @@ let package = Package(
                 "LodestarCore",
                 "LodestarStore",
                 "LodestarServer",
+                "LodestarAnnounce",
+                "LodestarTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

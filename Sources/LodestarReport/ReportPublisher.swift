@@ -88,4 +88,14 @@ public enum ReportPublisher {
             return month
         }.sorted(by: >)
     }
+
+    /// The month's published `report.json` read back (what readers were shown), or nil when there is none or it
+    /// cannot be read.
+    public static func savedReport(_ month: Month, in output: URL) -> MonthlyReport? {
+        let file = output.appendingPathComponent(month.description).appendingPathComponent(ReportFormat.json.fileName)
+        guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try? decoder.decode(MonthlyReport.self, from: data)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LodestarAnnounce
 import LodestarCore
 
 /// What the server needs to start; the `serve` command and tests each provide it.
@@ -21,6 +22,8 @@ public protocol AppArguments: Sendable {
     var surveysPath: String { get }
     /// The sentence encoder for generating epics at /admin/epics, loaded on first use; nil means themes by words.
     var themeEmbedder: @Sendable () -> (any TextEmbedder)? { get }
+    /// Where the publish button announces a report (`LODESTAR_SLACK_WEBHOOK_URL`, `LODESTAR_SMTP_URL`, …).
+    var announceSettings: AnnounceSettings { get throws }
 }
 
 extension AppArguments {
@@ -34,6 +37,10 @@ extension AppArguments {
     public var surveysPath: String { "surveys" }
 
     public var themeEmbedder: @Sendable () -> (any TextEmbedder)? { { nil } }
+
+    public var announceSettings: AnnounceSettings {
+        get throws { try AnnounceSettings(environment: ProcessInfo.processInfo.environment) }
+    }
 
     public var adminToken: String? { ProcessInfo.processInfo.environment["LODESTAR_ADMIN_TOKEN"]?.nilIfEmpty }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdAuth
+import LodestarAnnounce
 import LodestarCore
 import LodestarResources
 import LodestarStore
@@ -72,7 +73,8 @@ public func buildRouter(_ arguments: some AppArguments, services: Services) asyn
     AdminController(
         services: services, templates: templates, csrf: csrf, adminToken: arguments.adminToken, signInFailures: RateLimiter(perMinute: 5, refillPerMinute: 0.2),
         policy: try arguments.anonymityPolicy, rework: settings.rework, reportsFolder: URL(fileURLWithPath: arguments.reportsPath, isDirectory: true),
-        surveysFolder: URL(fileURLWithPath: arguments.surveysPath, isDirectory: true), embedder: arguments.themeEmbedder
+        surveysFolder: URL(fileURLWithPath: arguments.surveysPath, isDirectory: true), embedder: arguments.themeEmbedder,
+        announcer: Announcer(settings: try arguments.announceSettings)
     ).addRoutes(to: router.group("admin"))
     routeMethods.set(router.routes.map { ($0.path.description, $0.method) })
     return router

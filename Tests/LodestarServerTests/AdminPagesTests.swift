@@ -2,9 +2,11 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import LodestarAnnounce
 import LodestarCore
 import LodestarServer
 import LodestarStore
+import LodestarTestSupport
 import Testing
 
 /// A signed-in lead in a test: the session cookie and the session's form token.
@@ -381,5 +383,58 @@ struct AdminEpicTargetTests {
             let metric = try await EpicsAPITests.patch(client, id: id, #"{"target": "leadTime"}"#)
             #expect(metric.status == .ok && String(buffer: metric.body).contains(#""target":"leadTime""#))
         }
+    }
+}
+
+/// The publish button announces the report, and a failed announcement never undoes the publish.
+struct AdminAnnounceTests {
+    static func app(webhookPort: Int) async throws -> TestApp {
+        var app = try await TestApp()
+        app.arguments.announceSettings = AnnounceSettings(
+            publicURL: URL(string: "https://lodestar.example.com")!, webhook: URL(string: "http://127.0.0.1:\(webhookPort)/hooks/abc")!,
+            timeout: .seconds(10)
+        )
+        return app
+    }
+
+    @Test func publishingWithAnnounceTicksPostsTheSummaryAndTheLink() async throws {
+        let receiver = try LocalReceiver.webhook()
+        let app = try await Self.app(webhookPort: receiver.port)
+        try await app.test { client async throws in
+            let lead = try await LeadSession.signIn(client)
+            let response = try await lead.post(client, "/admin/report/publish", ["month": "2026-11", "announce": "yes"])
+            #expect(response.status == .seeOther)
+            let notice = try #require(response.location?.removingPercentEncoding)
+            #expect(notice.contains("Published 2026-11") && notice.contains("Announcement: chat: sent"))
+        }
+        let posted = receiver.received("request")
+        #expect(posted.count == 1)
+        #expect(posted.first?.contains("https://lodestar.example.com/reports/2026-11/") == true)
+        #expect(try await app.database.auditLog().last?.action == "report.announce")
+    }
+
+    @Test func aFailedAnnouncementKeepsThePublishAndOffersARetry() async throws {
+        let receiver = try LocalReceiver.webhook(status: 500)
+        let app = try await Self.app(webhookPort: receiver.port)
+        try await app.test { client async throws in
+            let lead = try await LeadSession.signIn(client)
+            let response = try await lead.post(client, "/admin/report/publish", ["month": "2026-11", "announce": "yes"])
+            let notice = try #require(response.location?.removingPercentEncoding)
+            #expect(notice.contains("Published 2026-11") && notice.contains("failed") && notice.contains("Announce again"))
+            #expect(try await client.execute(uri: "/reports/2026-11/", method: .get).status == .ok)
+            let page = String(buffer: try await lead.get(client, "/admin/report").body)
+            #expect(page.contains("Announce 2026-11 again"))
+        }
+    }
+
+    @Test func announcingAMonthNeverPublishedIsRefused() async throws {
+        let receiver = try LocalReceiver.webhook()
+        let app = try await Self.app(webhookPort: receiver.port)
+        try await app.test { client async throws in
+            let lead = try await LeadSession.signIn(client)
+            let response = try await lead.post(client, "/admin/report/announce", ["month": "2026-10"])
+            #expect(response.status == .badRequest && String(buffer: response.body).contains("has not been published"))
+        }
+        #expect(receiver.received("request").isEmpty)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import LodestarAnnounce
 import LodestarCore
 import LodestarServer
 import LodestarStore
@@ -22,6 +23,8 @@ struct TestArguments: AppArguments {
     var adminToken: String? = "admin-token"
     var reportsPath = FileManager.default.temporaryDirectory.appendingPathComponent("lodestar-reports-\(UUID().uuidString)").path
     var anonymityPolicy = try! AnonymityPolicy(k: 3)
+    /// No announcement channel unless a test sets one.
+    var announceSettings = AnnounceSettings(publicURL: nil)
 }
 
 /// A fresh app over an in-memory database with the platform-pulse survey open for 2026-11.

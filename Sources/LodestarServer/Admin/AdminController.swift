@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdAuth
+import LodestarAnnounce
 import LodestarCore
 import LodestarReport
 
@@ -22,6 +23,8 @@ struct AdminController: Sendable {
     let surveysFolder: URL
     /// The sentence encoder for generating epics, loaded on first use (nil: themes by words only).
     let embedder: @Sendable () -> (any TextEmbedder)?
+    /// Announces a published month on the configured channels; never throws.
+    let announcer: Announcer
     var now: @Sendable () -> Date = Date.init
 
     static let actor = "web:admin"
@@ -42,6 +45,7 @@ struct AdminController: Sendable {
         group.get("delivery", use: self.delivery)
         group.get("report", use: self.report)
         group.post("report/publish", use: self.publish)
+        group.post("report/announce", use: self.announce)
         group.get("audit", use: self.audit)
     }
 
@@ -313,7 +317,8 @@ struct AdminController: Sendable {
         let published = ReportPublisher.publishedMonths(in: self.reportsFolder)
         let current = Month(containing: self.now())
         let page = AdminReportPage(
-            csrf: session.csrf, notice: notice, error: error, published: published.reversed(), months: (0..<12).map { current.adding(months: -$0) }
+            csrf: session.csrf, notice: notice, error: error, published: published, months: (0..<12).map { current.adding(months: -$0) },
+            canAnnounce: !self.announcer.settings.isEmpty
         )
         return self.templates.page("admin-report", page, status: status)
     }
@@ -325,8 +330,41 @@ struct AdminController: Sendable {
             let report = try await self.services.reports.monthlyReport(month: month, policy: self.policy, rework: self.rework)
             let folder = try await HeavyWork.run { Result { try ReportPublisher.publish(report, formats: ReportFormat.allCases, to: self.reportsFolder) } }.get()
             try await self.services.storage.admin.recordAudit(actor: Self.actor, action: "report.publish", detail: "\(month) → \(folder.path) (html, md, json)")
-            return Self.done("/admin/report", "Published \(month): \(report.headline.sentence)")
+            var notice = "Published \(month): \(report.headline.sentence)"
+            if form["announce"] == "yes" { notice += " " + (try await self.announced(report)) }
+            return Self.done("/admin/report", notice)
         }
+    }
+
+    /// Announces a month published earlier again, for a channel that failed at publish time.
+    @Sendable func announce(request: Request, context: AppRequestContext) async throws -> Response {
+        try await self.submit(request, context, refused: self.reportRefusal) { session, form in
+            let month = try AdminForm.month(form)
+            guard ReportPublisher.publishedMonths(in: self.reportsFolder).contains(month) else {
+                throw AdminFormError("month: \(month) has not been published; publish it first")
+            }
+            // What readers were shown: the published JSON, else the month as stored now.
+            let report: MonthlyReport
+            if let saved = ReportPublisher.savedReport(month, in: self.reportsFolder) {
+                report = saved
+            } else {
+                report = try await self.services.reports.monthlyReport(month: month, policy: self.policy, rework: self.rework)
+            }
+            return Self.done("/admin/report", try await self.announced(report))
+        }
+    }
+
+    /// Announces `report` and says how each channel went; a failure never undoes the publish before it.
+    private func announced(_ report: MonthlyReport) async throws -> String {
+        guard !self.announcer.settings.isEmpty else {
+            return "Not announced: no channel is configured (LODESTAR_SLACK_WEBHOOK_URL, LODESTAR_SMTP_URL)."
+        }
+        let outcomes = await self.announcer.announce(report)
+        try await self.services.storage.admin.recordAudit(
+            actor: Self.actor, action: "report.announce", detail: AnnouncementOutcome.auditDetail(outcomes, month: report.month)
+        )
+        let failed = outcomes.contains(where: \.failed)
+        return "Announcement: " + outcomes.map(\.description).joined(separator: "; ") + (failed ? ". Retry with Announce again below." : ".")
     }
 
     // MARK: - Audit log

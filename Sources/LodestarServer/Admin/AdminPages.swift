@@ -317,8 +317,11 @@ struct AdminReportPage: AdminPage {
     let published: [Published]
     let months: [Choice]
     let hasPublished: Bool
+    /// Whether a chat webhook or e-mail is configured, so the page offers to announce.
+    let canAnnounce: Bool
 
-    init(csrf: String, notice: String?, error: String?, published: [Month], months: [Month]) {
+    init(csrf: String, notice: String?, error: String?, published: [Month], months: [Month], canAnnounce: Bool) {
+        self.canAnnounce = canAnnounce
         self.csrf = csrf
         self.notice = notice
         self.error = error

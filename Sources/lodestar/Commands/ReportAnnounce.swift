@@ -36,7 +36,7 @@ extension Report {
             guard !settings.isEmpty else { throw CLIError(ReportAnnouncing.nothingConfigured) }
             let outcomes = try await self.database.withServices { services in
                 // What readers were shown: the published JSON when there is one, else the month as stored now.
-                let saved = published.contains(.json) ? ReportAnnouncing.savedReport(folder.appendingPathComponent(ReportFormat.json.fileName)) : nil
+                let saved = published.contains(.json) ? ReportPublisher.savedReport(month, in: URL(fileURLWithPath: self.out, isDirectory: true)) : nil
                 let report: MonthlyReport
                 if let saved {
                     report = saved
@@ -86,14 +86,6 @@ enum ReportAnnouncing {
             printError("The announcement was not recorded in the audit log: \(error)")
         }
         return outcomes
-    }
-
-    /// A published `report.json`, or nil when it cannot be read back.
-    static func savedReport(_ file: URL) -> MonthlyReport? {
-        guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return try? decoder.decode(MonthlyReport.self, from: data)
     }
 
     /// One line per configured channel: sent ones to standard output, failed ones to standard error.
