@@ -54,7 +54,10 @@ struct ShortSHAsTests {
     }
 
     @Test func aDeploymentNamingTheShortHashShipsThePushedCommit() throws {
-        #expect(Self.shipped(try Self.history(merge: false, deployed: ["709d658dc5b6"])) == [Self.head: 1.42, Self.listed: 3.799])
+        // A commit of another branch, made before the deployment: shipped only if the deployed commit were unknown
+        // (the time fallback), not by a deployment of the pushed head.
+        let other = ChangeEvent(sha: "ffffffffffffffffffffffffffffffffffffffff", service: "repo_name", committedAt: Timestamp.parse("2015-06-09T04:00:00Z")!)
+        #expect(Self.shipped(try Self.history(merge: false, deployed: ["709d658dc5b6"], more: [other])) == [Self.head: 1.42, Self.listed: 3.799])
     }
 
     @Test func aShortHashThatBeginsTwoFullHashesIsLeftAsItIsAndListed() throws {

@@ -12,16 +12,20 @@ extension DeliveryColumnsAssembly {
         let edgeService = edges.service
         let deploymentService = columns.deploymentService
         var resolver = ShortSHAs.Resolver<Int32>()
-        func visit(_ body: (UnsafeRawBufferPointer, Int32) -> Void) {
-            ShortSHAs.forEach(columns.changeSHAs) { body($1, changeService[$0]) }
-            ShortSHAs.forEach(parents) { body($1, changeService[$0]) }
-            ShortSHAs.forEach(edges.heads) { body($1, edgeService[$0]) }
-            ShortSHAs.forEach(edges.contained) { body($1, edgeService[$0]) }
-            ShortSHAs.forEachListed(shas) { body($1, deploymentService[$0]) }
+        /// Which of the five kinds of hashes hold a short one: only those are rewritten.
+        var holdsShort = Array(repeating: false, count: 5)
+        func visit(_ body: (Int, UnsafeRawBufferPointer, Int32) -> Void) {
+            ShortSHAs.forEach(columns.changeSHAs) { body(0, $1, changeService[$0]) }
+            ShortSHAs.forEach(parents) { body(1, $1, changeService[$0]) }
+            ShortSHAs.forEach(edges.heads) { body(2, $1, edgeService[$0]) }
+            ShortSHAs.forEach(edges.contained) { body(3, $1, edgeService[$0]) }
+            ShortSHAs.forEachListed(shas) { body(4, $1, deploymentService[$0]) }
         }
-        visit { resolver.addShort($0, service: $1) }
+        visit { kind, sha, service in
+            if resolver.addShort(sha, service: service) { holdsShort[kind] = true }
+        }
         guard !resolver.isEmpty else { return }
-        visit { resolver.offer($0, service: $1) }
+        visit { resolver.offer($1, service: $2) }
         let (found, ambiguous) = resolver.resolution()
         let services = columns.services
         columns.ambiguousShortSHAs = AmbiguousShortSHA.sorted(
@@ -40,14 +44,16 @@ extension DeliveryColumnsAssembly {
             }
             return result
         }
-        parents = resolved(parents) { changeService[$0] }
-        edges.heads = resolved(edges.heads) { edgeService[$0] }
-        edges.contained = resolved(edges.contained) { edgeService[$0] }
-        shas = Self.resolvedLists(shas) { sha, deployment in full(sha, service: deploymentService[deployment]) }
+        if holdsShort[1] { parents = resolved(parents) { changeService[$0] } }
+        if holdsShort[2] { edges.heads = resolved(edges.heads) { edgeService[$0] } }
+        if holdsShort[3] { edges.contained = resolved(edges.contained) { edgeService[$0] } }
+        if holdsShort[4] { shas = Self.resolvedLists(shas) { sha, deployment in full(sha, service: deploymentService[deployment]) } }
 
         var moved: [(row: Int, sha: String)] = []
-        ShortSHAs.forEach(columns.changeSHAs) { row, sha in
-            if let full = full(sha, service: changeService[row]) { moved.append((row, full)) }
+        if holdsShort[0] {
+            ShortSHAs.forEach(columns.changeSHAs) { row, sha in
+                if let full = full(sha, service: changeService[row]) { moved.append((row, full)) }
+            }
         }
         if !moved.isEmpty { Self.merge(moved, into: &columns, parents: &parents, edges: &edges) }
     }

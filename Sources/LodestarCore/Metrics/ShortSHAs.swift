@@ -31,11 +31,14 @@ public enum ShortSHAs {
 
         var isEmpty: Bool { self.shorts.isEmpty }
 
-        mutating func addShort(_ sha: UnsafeRawBufferPointer, service: Service) {
-            guard ShortSHAs.isShort(sha) else { return }
-            guard self.shorts.insert(Key(service: service, sha: String(decoding: sha, as: UTF8.self))).inserted else { return }
+        /// Notes `sha` when it is a short hash, and says whether it is.
+        @discardableResult
+        mutating func addShort(_ sha: UnsafeRawBufferPointer, service: Service) -> Bool {
+            guard ShortSHAs.isShort(sha) else { return false }
+            guard self.shorts.insert(Key(service: service, sha: String(decoding: sha, as: UTF8.self))).inserted else { return true }
             if !self.lengths.contains(sha.count) { self.lengths.append(sha.count) }
             self.quick.insert(DeliveryFacts.prefixKey(sha))
+            return true
         }
 
         mutating func offer(_ sha: UnsafeRawBufferPointer, service: Service) {
