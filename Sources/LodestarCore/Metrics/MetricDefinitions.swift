@@ -51,7 +51,9 @@ public enum MetricDefinitions {
             forced (`"forced": true`) or created the branch (`before` all zeros), its `before`; a merged pull request's merge commit \
             (merge, squash or last rebased commit) contains the pull request's head and base, a merged GitLab merge request's its last \
             commit; a `change` record's `parent`, and a `history` record's `sha` each of its `shas`. "Contains" is transitive, and the \
-            order a push lists its commits in means nothing.
+            order a push lists its commits in means nothing. A short hash (7 to 39 hex characters, as Bitbucket gives a merged pull \
+            request's commits) is the commit of the same service whose full hash begins with it, in whatever order they arrived; one \
+            that begins two full hashes is left a commit of its own.
             """
     )
 
