@@ -9,7 +9,8 @@ positive_data_acceptance check expects to be accepted) are brought within them b
 are sent as generated:
 - a survey answer is keyed by the open survey's question ids and teams, which come from its YAML file (the demo's
   surveys/platform-pulse.yaml), not from the spec;
-- a period's `from` is not after its `to`, and `baselineFrom` and `baselineTo` come together, in that order.
+- a period's `from` is not after its `to`, and `baselineFrom` and `baselineTo` come together, in that order;
+- an epic's `rating:<question id>` target names a scored question of the epic's survey (the demo's ratings).
 """
 
 import hashlib
@@ -55,6 +56,14 @@ def ordered_period(query):
     return query
 
 
+def epic_change(body):
+    """The generated change with a rating target that names one of the demo survey's ratings."""
+    if isinstance(body, dict) and isinstance(body.get("target"), str) and body["target"].startswith("rating:"):
+        body = dict(body)
+        body["target"] = "rating:satisfaction"
+    return body
+
+
 def survey_answer(body):
     """The generated answer with the demo survey's answers, ratings and no team (a team must be one of its list)."""
     body = dict(body) if isinstance(body, dict) else {}
@@ -71,6 +80,8 @@ def before_call(context, case, kwargs):
         case.query = ordered_period(case.query)
     if path == "/api/v1/responses" and is_positive(case) and type(case.body).__name__ != "NotSet":
         case.body = survey_answer(case.body)
+    if path == "/api/v1/epics/{id}" and is_positive(case):
+        case.body = epic_change(case.body)
     if path != "/webhooks/github":
         return
     secret = os.environ.get("LODESTAR_GITHUB_SECRET", "")
