@@ -21,11 +21,14 @@ public final class LocalReceiver: @unchecked Sendable {
         let log = folder.appendingPathComponent("receiver.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", file.path, folder.path] + arguments
+        // The shell sends the output to the log, not a FileHandle of this process: Foundation closes a handed-over
+        // handle's descriptor after the spawn and the handle closes it again when freed, which can close whatever
+        // socket took that number in between (a test's SMTP connection, "I/O on closed channel").
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "log=$1; shift; exec python3 \"$@\" >>\"$log\" 2>&1", "sh", log.path, file.path, folder.path] + arguments
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: log)
-        process.standardError = try FileHandle(forWritingTo: log)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
         self.process = process
         let portFile = folder.appendingPathComponent("port")
