@@ -20,7 +20,7 @@ struct AnnouncerTests {
                     to: [EmailAddress("team@example.com")!]
                 )
             },
-            timeout: .seconds(10)
+            timeout: LocalReceiver.patientTimeout
         )
     }
 

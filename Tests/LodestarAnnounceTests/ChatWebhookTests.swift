@@ -5,7 +5,7 @@ import Testing
 
 struct ChatWebhookTests {
     func webhook(_ receiver: LocalReceiver) -> ChatWebhook {
-        ChatWebhook(url: URL(string: receiver.webhookURL)!, timeout: .seconds(10))
+        ChatWebhook(url: URL(string: receiver.webhookURL)!, timeout: LocalReceiver.patientTimeout)
     }
 
     @Test func postsTheTextAsSlackJSON() async throws {

@@ -15,7 +15,7 @@ struct SMTPClientTests {
     func client(_ server: LocalReceiver, host: String = "127.0.0.1", user: String? = nil, password: String? = nil, trusted: Bool = true) -> SMTPClient
     {
         let smtp = SMTPServer(host: host, port: server.port, username: user, password: password, caFile: trusted ? server.caFile : nil)
-        return SMTPClient(server: smtp, timeout: .seconds(10))
+        return SMTPClient(server: smtp, timeout: LocalReceiver.patientTimeout)
     }
 
     /// What the server read back from each message it accepted.
@@ -78,7 +78,7 @@ struct SMTPClientTests {
     @Test func sendsWithoutTLSToThisMachineOnlyWhenTurnedOff() async throws {
         let server = try LocalReceiver.mailServer(tls: .none)
         let smtp = try SMTPServer(url: "smtp://127.0.0.1:\(server.port)?starttls=off")
-        try await SMTPClient(server: smtp, timeout: .seconds(10)).sendInTest(self.message())
+        try await SMTPClient(server: smtp, timeout: LocalReceiver.patientTimeout).sendInTest(self.message())
         #expect(try self.delivered(server).first?["tls"] as? Bool == false)
     }
 
