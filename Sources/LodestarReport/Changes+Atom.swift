@@ -67,8 +67,9 @@ extension Changes.Entry {
 /// Text for XML 1.0 documents.
 public enum XMLText {
     /// `text` with `&`, `<`, `>`, `"` and `'` escaped and the characters XML 1.0 does not allow (controls other than
-    /// tab, line feed and carriage return; U+FFFE and U+FFFF) left out.
-    public static func escaped(_ text: String) -> String {
+    /// tab, line feed and carriage return; U+FFFE and U+FFFF) left out. `'` becomes `apostrophe`: SVG inlined in HTML
+    /// takes `&#39;`, which works everywhere there.
+    public static func escaped(_ text: String, apostrophe: String = "&apos;") -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -77,7 +78,7 @@ public enum XMLText {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
-            case "'": out += "&apos;"
+            case "'": out += apostrophe
             case _ where !Self.allowed(scalar): continue
             default: out.unicodeScalars.append(scalar)
             }

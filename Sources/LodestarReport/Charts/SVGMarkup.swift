@@ -32,21 +32,7 @@ struct SVGMarkup {
     /// Control characters XML 1.0 forbids are dropped: one of them in a survey label would make the whole page's SVG unparsable.
     /// `'` becomes `&#39;` rather than `&apos;` because the SVG is inlined in HTML, where numeric references work everywhere.
     static func escaped(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
-            case "\u{0}"..."\u{1F}", "\u{FFFE}", "\u{FFFF}": continue
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
+        XMLText.escaped(text, apostrophe: "&#39;")
     }
 
     private static func attributes(_ attributes: [(String, String)]) -> String {
