@@ -27,7 +27,7 @@ struct SMTPClientTests {
 
     @Test func deliversOverSTARTTLSWithTheHeadersAndBodyIntact() async throws {
         let server = try LocalReceiver.mailServer()
-        try await self.client(server).sendInTest(self.message(body: "Deployments → +1%.\n.a line that starts with a dot\n"))
+        try await self.client(server).send(self.message(body: "Deployments → +1%.\n.a line that starts with a dot\n"))
         let message = try #require(try self.delivered(server).first)
         #expect(message["tls"] as? Bool == true)
         #expect(message["from"] as? String == "lodestar@example.com" && message["to"] as? [String] == ["team@example.com"])
@@ -40,13 +40,13 @@ struct SMTPClientTests {
 
     @Test func checksTheCertificateAgainstTheServersName() async throws {
         let server = try LocalReceiver.mailServer()
-        try await self.client(server, host: "localhost").sendInTest(self.message())
+        try await self.client(server, host: "localhost").send(self.message())
         #expect(try self.delivered(server).count == 1)
     }
 
     @Test func authenticatesWithPlainOnlyOverTLS() async throws {
         let server = try LocalReceiver.mailServer(credentials: ("alice", "s3cret"))
-        try await self.client(server, user: "alice", password: "s3cret").sendInTest(self.message())
+        try await self.client(server, user: "alice", password: "s3cret").send(self.message())
         #expect(try self.delivered(server).first?["authenticated"] as? Bool == true)
         #expect(server.events.contains("AUTH PLAIN alice"))
     }
@@ -54,7 +54,7 @@ struct SMTPClientTests {
     @Test func aWrongPasswordFailsAtAuthWithoutSendingTheMail() async throws {
         let server = try LocalReceiver.mailServer(credentials: ("alice", "s3cret"))
         do {
-            try await self.client(server, user: "alice", password: "wrong-one").sendInTest(self.message())
+            try await self.client(server, user: "alice", password: "wrong-one").send(self.message())
             Issue.record("a wrong password was accepted")
         } catch {
             #expect(error.step == "AUTH PLAIN" && error.reason.contains("535"), "\(error)")
@@ -66,7 +66,7 @@ struct SMTPClientTests {
     @Test func refusesAServerWithoutSTARTTLSAndSendsNothing() async throws {
         let server = try LocalReceiver.mailServer(tls: .none, credentials: ("alice", "s3cret"))
         do {
-            try await self.client(server, user: "alice", password: "s3cret", trusted: false).sendInTest(self.message())
+            try await self.client(server, user: "alice", password: "s3cret", trusted: false).send(self.message())
             Issue.record("mail went over a connection without TLS")
         } catch {
             #expect(error.step == "STARTTLS" && error.reason.contains("does not offer STARTTLS"), "\(error)")
@@ -78,14 +78,14 @@ struct SMTPClientTests {
     @Test func sendsWithoutTLSToThisMachineOnlyWhenTurnedOff() async throws {
         let server = try LocalReceiver.mailServer(tls: .none)
         let smtp = try SMTPServer(url: "smtp://127.0.0.1:\(server.port)?starttls=off")
-        try await SMTPClient(server: smtp, timeout: LocalReceiver.patientTimeout).sendInTest(self.message())
+        try await SMTPClient(server: smtp, timeout: LocalReceiver.patientTimeout).send(self.message())
         #expect(try self.delivered(server).first?["tls"] as? Bool == false)
     }
 
     @Test func refusesACertificateItDoesNotTrust() async throws {
         let server = try LocalReceiver.mailServer()
         do {
-            try await self.client(server, trusted: false).sendInTest(self.message())
+            try await self.client(server, trusted: false).send(self.message())
             Issue.record("an untrusted certificate was accepted")
         } catch {
             #expect(error.reason.contains("certificate is not trusted") && error.reason.contains("LODESTAR_SMTP_CA_FILE"), "\(error)")
@@ -96,7 +96,7 @@ struct SMTPClientTests {
     @Test func namesTheRecipientTheServerRefused() async throws {
         let server = try LocalReceiver.mailServer()
         do {
-            try await self.client(server).sendInTest(self.message(to: [self.team, EmailAddress("nobody@refused.example")!]))
+            try await self.client(server).send(self.message(to: [self.team, EmailAddress("nobody@refused.example")!]))
             Issue.record("a refused recipient was taken for success")
         } catch {
             #expect(error.step == "RCPT TO <nobody@refused.example>" && error.reason.contains("550"))
@@ -107,26 +107,10 @@ struct SMTPClientTests {
     @Test func aServerThatIsNotThereFailsAtConnect() async throws {
         let port = try LocalReceiver.webhook().port  // started and stopped: nothing listens there now
         do {
-            try await SMTPClient(server: SMTPServer(host: "127.0.0.1", port: port), timeout: .seconds(5)).sendInTest(self.message())
+            try await SMTPClient(server: SMTPServer(host: "127.0.0.1", port: port), timeout: .seconds(5)).send(self.message())
             Issue.record("sending to a closed port succeeded")
         } catch {
             #expect(error.step == "connect" && error.reason.contains("127.0.0.1"))
-        }
-    }
-}
-
-extension SMTPClient {
-    /// `send`, tried again when the connection was closed under it before any reply could fail: in a full test run
-    /// another test's double close of a descriptor number can close this test's fresh socket (see the closing note
-    /// of 2026-12-06). Any other failure is the test's to see.
-    func sendInTest(_ message: MailMessage) async throws(SMTPClient.Failure) {
-        for attempt in 1...3 {
-            do {
-                try await self.send(message)
-                return
-            } catch {
-                guard attempt < 3, error.reason.contains("I/O on closed channel") else { throw error }
-            }
         }
     }
 }

@@ -25,9 +25,7 @@ public final class LocalReceiver: @unchecked Sendable {
         let log = folder.appendingPathComponent("receiver.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
-        // The shell sends the output to the log, not a FileHandle of this process: Foundation closes a handed-over
-        // handle's descriptor after the spawn and the handle closes it again when freed, which can close whatever
-        // socket took that number in between (a test's SMTP connection, "I/O on closed channel").
+        // The shell sends the output to the log, so no descriptor of this process is handed to the child.
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", "log=$1; shift; exec python3 \"$@\" >>\"$log\" 2>&1", "sh", log.path, file.path, folder.path] + arguments
         process.standardInput = FileHandle.nullDevice
