@@ -8,6 +8,9 @@ public protocol AppArguments: Sendable {
     var port: Int { get }
     /// Answers a client may post per minute; 0 turns the limit off.
     var rateLimitPerMinute: Int { get }
+    /// Seconds on a steady clock, for refilling the per-client limits: the system's uptime unless a caller (a test)
+    /// gives its own.
+    var rateLimitClock: @Sendable () -> Double { get }
     /// A resources folder to use instead of the one beside the binary.
     var resourcesPath: String? { get }
     /// Webhook secrets and rules.
@@ -37,6 +40,8 @@ extension AppArguments {
     public var surveysPath: String { "surveys" }
 
     public var themeEmbedder: @Sendable () -> (any TextEmbedder)? { { nil } }
+
+    public var rateLimitClock: @Sendable () -> Double { { ProcessInfo.processInfo.systemUptime } }
 
     public var announceSettings: AnnounceSettings {
         get throws { try AnnounceSettings(environment: ProcessInfo.processInfo.environment) }

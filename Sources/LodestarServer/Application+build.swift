@@ -37,7 +37,7 @@ public func buildRouter(_ arguments: some AppArguments, services: Services) asyn
     let templates = try await Templates.load(from: resources)
     let csrf = CSRFProtection(keyHex: try await services.storage.admin.setting("csrfKey", orInsert: CSRFProtection.newKeyHex))
     let service = services.survey()
-    let rateLimiter = RateLimiter(perMinute: arguments.rateLimitPerMinute)
+    let rateLimiter = RateLimiter(perMinute: arguments.rateLimitPerMinute, clock: arguments.rateLimitClock)
     let metrics = ServerMetrics()
 
     let router = Router(context: AppRequestContext.self)
@@ -71,7 +71,7 @@ public func buildRouter(_ arguments: some AppArguments, services: Services) asyn
     ).addRoutes(to: router.group("reports"))
     ChangesController(changes: services.changes, policy: try arguments.anonymityPolicy, templates: templates).addRoutes(to: router.group())
     AdminController(
-        services: services, templates: templates, csrf: csrf, adminToken: arguments.adminToken, signInFailures: RateLimiter(perMinute: 5, refillPerMinute: 0.2),
+        services: services, templates: templates, csrf: csrf, adminToken: arguments.adminToken, signInFailures: RateLimiter(perMinute: 5, refillPerMinute: 0.2, clock: arguments.rateLimitClock),
         policy: try arguments.anonymityPolicy, rework: settings.rework, reportsFolder: URL(fileURLWithPath: arguments.reportsPath, isDirectory: true),
         surveysFolder: URL(fileURLWithPath: arguments.surveysPath, isDirectory: true), embedder: arguments.themeEmbedder,
         announcer: Announcer(settings: try arguments.announceSettings)

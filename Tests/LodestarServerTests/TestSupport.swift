@@ -13,6 +13,8 @@ struct TestArguments: AppArguments {
     var port = 0
     var databasePath = ":memory:"
     var rateLimitPerMinute = 0
+    /// Stands still unless a test moves it, so a limit's refill never depends on how fast a loaded machine runs.
+    var rateLimitClock: @Sendable () -> Double = { 0 }
     var resourcesPath: String? = nil
     var pipelineSettings = PipelineSettings(
         githubSecret: "s3cret", gitlabToken: "gl-token", ingestToken: "ingest-token", bodyLimit: 64 * 1024, sourceSecrets: [
