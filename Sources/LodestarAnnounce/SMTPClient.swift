@@ -80,6 +80,7 @@ public struct SMTPClient: Sendable {
                     try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: hostname), position: .first)
                     try channel.pipeline.syncOperations.addHandler(
                         watcher, position: .after(channel.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self)))
+                    channel.pipeline.syncOperations.triggerUserOutboundEvent(SMTPReplyDeadline.Awaiting(), promise: nil)
                 }.get()
                 try await handshake.futureResult.get()
             } catch {
@@ -130,7 +131,7 @@ public struct SMTPClient: Sendable {
             .connect(host: self.server.host, port: self.server.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
-                        IdleStateHandler(readTimeout: readTimeout), ByteToMessageHandler(SMTPReplyDecoder()), SMTPReadTimeoutHandler(),
+                        ByteToMessageHandler(SMTPReplyDecoder()), SMTPReplyDeadline(timeout: readTimeout),
                     ])
                     return try Connection(wrappingChannelSynchronously: channel)
                 }

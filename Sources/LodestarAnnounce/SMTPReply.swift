@@ -71,18 +71,80 @@ struct SMTPTimeoutError: Error, CustomStringConvertible {
     var description: String { "no answer within the timeout" }
 }
 
-/// Turns the idle-state handler's read timeout into an error the waiting step sees, and closes the connection.
-final class SMTPReadTimeoutHandler: ChannelInboundHandler, Sendable {
+/// The time the server has to answer, counted only while the client waits for it: from the connection (for the
+/// greeting) or from the first command not yet answered, until a whole reply is read; and from STARTTLS's reply
+/// until the TLS handshake is done. When it runs out, the waiting step sees `SMTPTimeoutError` and the connection
+/// closes. An idle timer on reads would also count the time the client takes between a reply and its next command,
+/// and close a sound connection whenever the client's own process is slow to get back to it.
+final class SMTPReplyDeadline: ChannelDuplexHandler {
     typealias InboundIn = SMTPReply
     typealias InboundOut = SMTPReply
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// Sent down the pipeline (`triggerUserOutboundEvent`) when the client waits for something other than a reply.
+    struct Awaiting {}
+
+    private let timeout: TimeAmount
+    private var pending: Scheduled<Void>?
+
+    init(timeout: TimeAmount) {
+        self.timeout = timeout
+    }
+
+    private func start(_ context: ChannelHandlerContext) {
+        guard self.pending == nil else { return }
+        // Both run only on the channel's event loop, where the task fires.
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        self.pending = context.eventLoop.scheduleTask(in: self.timeout) {
+            bound.value.handler.pending = nil
+            bound.value.context.fireErrorCaught(SMTPTimeoutError())
+            bound.value.context.close(promise: nil)
+        }
+    }
+
+    private func stop() {
+        self.pending?.cancel()
+        self.pending = nil
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { self.start(context) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.stop()
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.start(context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.stop()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        self.stop()
+        context.fireChannelRead(data)
+    }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? IdleStateHandler.IdleStateEvent, event == .read {
-            context.fireErrorCaught(SMTPTimeoutError())
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
-        }
+        if let event = event as? TLSUserEvent, case .handshakeCompleted = event { self.stop() }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        self.start(context)
+        context.write(data, promise: promise)
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard event is Awaiting else { return context.triggerUserOutboundEvent(event, promise: promise) }
+        self.start(context)
+        promise?.succeed(())
     }
 }
 

@@ -12,9 +12,8 @@ import Foundation
 public final class LocalReceiver: @unchecked Sendable {
     public let folder: URL
     public let port: Int
-    /// The timeout a test gives a client talking to a receiver, unless the timeout is what it tests. A full run on
-    /// 2 cores can stall a process for more than 10 s; the client's read timeout then closes the connection
-    /// mid-conversation, and the next command fails with "I/O on closed channel" (seen in CI on 2026-12-06).
+    /// The timeout a test gives a client talking to a receiver, unless the timeout is what it tests: generous,
+    /// because a full run on 2 cores can keep the receiver's process from answering for many seconds.
     public static let patientTimeout: Duration = .seconds(60)
     private let process: Process
 
